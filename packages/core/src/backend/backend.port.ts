@@ -1,0 +1,74 @@
+import type { QrValue } from './qr.js';
+
+/**
+ * Names one saved WPP number. It always carries the integration id (the `messenger_integrations.id`), so a
+ * status answer can never belong to another number.
+ */
+export interface SessionRef {
+  /** `messenger_integrations.id`. */
+  integrationId: string;
+  /** `settings.wppAccountNumber`: the WPP platform's session id, e.g. `"0000000000001"` (not a phone). */
+  accountNumber: string | null;
+}
+
+/** Why a saved row cannot be used. The session is still listed, in `error` with code `invalid_record`. */
+export interface InvalidRecord {
+  /** The field at fault, e.g. `settings.wppAccountNumber`. */
+  field: string;
+  /** What is wrong with it. */
+  message: string;
+}
+
+/** One saved WPP number, normalised from a `messenger_integrations` row. Holds no secret. */
+export interface SessionRecord extends SessionRef {
+  /** The row's `name`, as text (never HTML). @default 'WhatsApp (WPP)' */
+  name: string;
+  /** The API key masked as `abcd••••wxyz`, or `null` when the row has none. Never the full key. */
+  apiKeyMasked: string | null;
+  /** The row's `is_primary`. */
+  isPrimary: boolean;
+  /** The row's `created_at` (ISO text), or `null`. */
+  createdAt: string | null;
+  /** Set when the row cannot be used; the session then starts in `error` / `invalid_record`. */
+  invalid: InvalidRecord | null;
+}
+
+/** A live status, normalised from any backend's words (see `status.table.ts`). */
+export type StatusResult =
+  | { status: 'connected' }
+  | { status: 'qr_issued'; qr: QrValue }
+  | { status: 'pending'; detail?: string }
+  | { status: 'disconnected'; detail?: string };
+
+/** What `create` returns: the new number's record and its first status. */
+export interface CreateResult {
+  /** The saved row of the new number. */
+  record: SessionRecord;
+  /** Its status right after creation. */
+  status: StatusResult;
+}
+
+/**
+ * The only way the machines reach the world. Every method takes an AbortSignal, resolves to validated,
+ * normalised values, and rejects only with a `WppError`.
+ *
+ * @example
+ * ```ts
+ * const backend: WppBackend = createSupabaseBackend(supabase);
+ * const records = await backend.listSessions(AbortSignal.timeout(10_000));
+ * ```
+ */
+export interface WppBackend {
+  /** The saved WPP numbers of the signed-in organization, primary first, then oldest first. */
+  listSessions(signal: AbortSignal): Promise<SessionRecord[]>;
+  /** The live status of one number. */
+  getStatus(ref: SessionRef, signal: AbortSignal): Promise<StatusResult>;
+  /** The current QR of one number, or `null` when there is none yet. */
+  getQr(ref: SessionRef, signal: AbortSignal): Promise<QrValue | null>;
+  /** Creates a new number (`add_new`). Not idempotent: callers must never retry it by themselves. */
+  create(params: { addNew: boolean }, signal: AbortSignal): Promise<CreateResult>;
+  /** Asks for a new QR for an existing number. */
+  start(ref: SessionRef, signal: AbortSignal): Promise<StatusResult>;
+  /** Stops the number upstream and removes its row. Resolves when it is gone (also when it already was). */
+  disconnect(ref: SessionRef, signal: AbortSignal): Promise<void>;
+}

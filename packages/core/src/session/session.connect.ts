@@ -1,0 +1,156 @@
+import type { SnapshotFrom } from 'xstate';
+import type { SessionError } from '../backend/backend.errors.js';
+import type { QrValue } from '../backend/qr.js';
+import type { SessionMachine } from './session.machine.js';
+import type { DisconnectReason, SessionEvent, SessionStatus } from './session.types.js';
+
+/** One session as a UI shows it: plain data, equal field by field when nothing changed. */
+export interface SessionView {
+  /** The session's key in the collection. */
+  id: string;
+  /** `messenger_integrations.id`, or `null` while the number is being created. */
+  integrationId: string | null;
+  /** The row's name (text, never HTML). */
+  name: string;
+  /** The WPP session id (`wppAccountNumber`), or `null`. */
+  accountNumber: string | null;
+  /** The API key as `abcd••••wxyz`, or `null`. Never the full key. */
+  apiKeyMasked: string | null;
+  /** Whether the row is the organization's primary WhatsApp integration. */
+  isPrimary: boolean;
+  /** The top-level state. */
+  status: SessionStatus;
+  /** Whether a request is running for this session (also during a background re-check of a connected one). */
+  isBusy: boolean;
+  /** The QR to draw while `status` is `qr_issued`, else `null`. */
+  qr: QrValue | null;
+  /** When the shown QR phase gives up (epoch ms), else `null`. */
+  qrExpiresAt: number | null;
+  /** Why the session is `disconnected`, else `null`. */
+  reason: DisconnectReason | null;
+  /** The backend's own words about the last status, if any (e.g. "Account is offline"). */
+  detail: string | null;
+  /** The failure while `status` is `error`, else `null`. */
+  error: SessionError | null;
+  /** When the status was last confirmed by the backend (epoch ms), else `null`. */
+  lastCheckedAt: number | null;
+  /** When the next automatic retry runs (epoch ms), else `null`. */
+  nextRetryAt: number | null;
+  /** Whether this number was added in this collection and has not connected yet. */
+  isNew: boolean;
+  /** Whether `disconnect` does something now. */
+  canDisconnect: boolean;
+  /** Whether `reconnect` (a new QR for this number) does something now. */
+  canReconnect: boolean;
+  /** Whether `refreshQr` does something now. */
+  canRefreshQr: boolean;
+  /** Whether `cancel` does something now. */
+  canCancel: boolean;
+  /** Whether `retry` does something now. */
+  canRetry: boolean;
+  /** Whether `check` does something now. */
+  canCheck: boolean;
+}
+
+const STATUSES: ReadonlySet<string> = new Set<SessionStatus>([
+  'creating',
+  'checking',
+  'connected',
+  'qr_issued',
+  'disconnected',
+  'error',
+  'disconnecting',
+]);
+
+function statusOf(snapshot: SnapshotFrom<SessionMachine>): SessionStatus {
+  const value = snapshot.value;
+  const top = typeof value === 'string' ? value : Object.keys(value)[0]!;
+  if (STATUSES.has(top)) return top as SessionStatus;
+  // `init` is transient and `removed` is final: the last thing a card sees before it goes is "disconnecting".
+  return top === 'removed' ? 'disconnecting' : 'checking';
+}
+
+const can = (snapshot: SnapshotFrom<SessionMachine>, type: SessionEvent['type']) =>
+  snapshot.status === 'active' && snapshot.can({ type } as SessionEvent);
+
+/**
+ * A session snapshot as a `SessionView`. Pure; compare results with `shallowEqual`.
+ *
+ * @example
+ * ```ts
+ * const view = sessionView(ref.getSnapshot());
+ * if (view.status === 'qr_issued') draw(view.qr);
+ * ```
+ */
+export function sessionView(snapshot: SnapshotFrom<SessionMachine>): SessionView {
+  const { context } = snapshot;
+  const status = statusOf(snapshot);
+  const record = context.record;
+  return {
+    id: context.id,
+    integrationId: record?.integrationId ?? null,
+    name: record?.name ?? 'WhatsApp (WPP)',
+    accountNumber: record?.accountNumber ?? null,
+    apiKeyMasked: record?.apiKeyMasked ?? null,
+    isPrimary: record?.isPrimary ?? false,
+    status,
+    isBusy:
+      status === 'creating' ||
+      status === 'disconnecting' ||
+      snapshot.matches({ checking: 'requesting' }) ||
+      snapshot.matches({ checking: 'starting' }) ||
+      snapshot.matches({ connected: 'rechecking' }) ||
+      snapshot.matches({ qr_issued: 'polling' }) ||
+      snapshot.matches({ qr_issued: 'fetchingQr' }),
+    qr: status === 'qr_issued' ? context.qr : null,
+    qrExpiresAt: status === 'qr_issued' ? context.qrExpiresAt : null,
+    reason: status === 'disconnected' ? context.reason : null,
+    detail: context.detail,
+    error: status === 'error' ? context.error : null,
+    lastCheckedAt: context.lastCheckedAt,
+    nextRetryAt: status === 'error' ? context.nextRetryAt : null,
+    isNew: context.isNew,
+    canDisconnect: can(snapshot, 'session.disconnect'),
+    canReconnect: can(snapshot, 'session.reconnect'),
+    canRefreshQr: can(snapshot, 'session.refreshQr'),
+    canCancel: can(snapshot, 'session.cancel'),
+    canRetry: can(snapshot, 'session.retry'),
+    canCheck: can(snapshot, 'session.check'),
+  };
+}
+
+/** The commands of one session, bound to its actor. */
+export interface SessionCommands {
+  /** Stops the number and removes its row (ask the admin to confirm first). */
+  disconnect(): void;
+  /** Asks for a new QR for this same number (after it went offline or its QR expired). */
+  reconnect(): void;
+  /** Fetches the current QR now instead of waiting for the next poll. */
+  refreshQr(): void;
+  /** Stops waiting: a number added here is discarded, an existing one becomes `disconnected` / `cancelled`. */
+  cancel(): void;
+  /** Repeats the failed call now. */
+  retry(): void;
+  /** Checks the live status now (a connected card keeps showing connected meanwhile). */
+  check(): void;
+}
+
+/**
+ * Binds a session's commands to its actor once.
+ *
+ * @example
+ * ```ts
+ * const commands = sessionCommands(ref);
+ * button.onclick = commands.disconnect;
+ * ```
+ */
+export function sessionCommands(ref: { send(event: SessionEvent): void }): SessionCommands {
+  return {
+    disconnect: () => ref.send({ type: 'session.disconnect' }),
+    reconnect: () => ref.send({ type: 'session.reconnect' }),
+    refreshQr: () => ref.send({ type: 'session.refreshQr' }),
+    cancel: () => ref.send({ type: 'session.cancel' }),
+    retry: () => ref.send({ type: 'session.retry' }),
+    check: () => ref.send({ type: 'session.check' }),
+  };
+}

@@ -1,0 +1,485 @@
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import { type SessionError, toSessionError } from '../backend/backend.errors.js';
+import type { CreateResult, SessionRecord, SessionRef, StatusResult } from '../backend/backend.port.js';
+import { type QrValue, sameQr } from '../backend/qr.js';
+import {
+  DEFAULT_TIMINGS,
+  type DisconnectReason,
+  type SessionContext,
+  type SessionEvent,
+  type SessionInput,
+  type SessionOperation,
+  type SessionParentEvent,
+} from './session.types.js';
+
+function notProvided<Output, Input>(name: string) {
+  return fromPromise<Output, Input>(async () => {
+    throw new Error(`${name} is not provided: build the machine with createSessionsMachine(backend)`);
+  });
+}
+
+/** The output of a done event, or the error of an error event (xstate types both loosely inside `setup`). */
+const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
+const errorOf = (event: unknown): unknown => (event as { error: unknown }).error;
+
+function refOf(context: SessionContext): SessionRef {
+  const record = context.record!;
+  return { integrationId: record.integrationId, accountNumber: record.accountNumber };
+}
+
+const isStatus =
+  (status: StatusResult['status']) =>
+  ({ event }: { event: unknown }) =>
+    outputOf<StatusResult>(event).status === status;
+
+/**
+ * One saved WPP number: checks its live status, shows and rotates its QR until it is scanned or expires,
+ * re-checks it in the background, retries transient failures with capped backoff, and disconnects it. Every
+ * waiting state has a deadline; leaving a state aborts its request, and a late answer is ignored.
+ *
+ * Build it with a backend through `createSessionsMachine(backend)`; on its own its actors are not provided.
+ *
+ * @example
+ * ```ts
+ * const machine = sessionMachine.provide({ actors: { getStatus: fromPromise(({ input, signal }) =>
+ *   backend.getStatus(input.ref, signal)) } });
+ * ```
+ */
+export const sessionMachine = setup({
+  types: {
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+    input: {} as SessionInput,
+  },
+  actors: {
+    getStatus: notProvided<StatusResult, { ref: SessionRef }>('getStatus'),
+    getQr: notProvided<QrValue | null, { ref: SessionRef }>('getQr'),
+    start: notProvided<StatusResult, { ref: SessionRef }>('start'),
+    create: notProvided<CreateResult, { addNew: boolean }>('create'),
+    disconnect: notProvided<void, { ref: SessionRef }>('disconnect'),
+  },
+  delays: {
+    checkTimeout: ({ context }) => context.timings.checkTimeout,
+    pendingPollInterval: ({ context }) => context.timings.pendingPollInterval,
+    qrPollInterval: ({ context }) => context.timings.qrPollInterval,
+    qrTimeout: ({ context }) => context.timings.qrTimeout,
+    recheckInterval: ({ context }) => context.timings.recheckInterval,
+    createTimeout: ({ context }) => context.timings.createTimeout,
+    disconnectTimeout: ({ context }) => context.timings.disconnectTimeout,
+    retryDelay: ({ context }) => context.retryDelay,
+  },
+  guards: {
+    isInvalidRecord: ({ context }) => context.record?.invalid != null,
+    isToBeCreated: ({ context }) => context.record === null,
+    isConnected: isStatus('connected'),
+    isQrIssued: isStatus('qr_issued'),
+    isDisconnected: isStatus('disconnected'),
+    hasRecheck: ({ context }) => context.timings.recheckInterval > 0,
+    isNew: ({ context }) => context.isNew,
+    hasUsableRecord: ({ context }) => context.record !== null && context.record.invalid === null,
+    hasSavedRow: ({ context }) =>
+      context.record !== null && !context.record.integrationId.startsWith('invalid-row-'),
+    isAutoRetryable: ({ context }) =>
+      context.error !== null &&
+      context.error.retryable &&
+      (context.failedOperation === 'check' || context.failedOperation === 'start') &&
+      context.attempt < context.timings.retryAttempts,
+    failedOnStart: ({ context }) => context.failedOperation === 'start',
+    failedOnDisconnect: ({ context }) => context.failedOperation === 'disconnect',
+    isUnderPollFailureLimit: ({ context }) => context.pollFailures + 1 < context.timings.qrPollFailures,
+  },
+  actions: {
+    setChecked: assign({
+      lastCheckedAt: () => Date.now(),
+      attempt: 0,
+      error: null,
+      failedOperation: null,
+      nextRetryAt: null,
+      pollFailures: 0,
+      detail: ({ event }) => {
+        const output = outputOf<StatusResult>(event);
+        return 'detail' in output ? (output.detail ?? null) : null;
+      },
+    }),
+    setQr: assign(({ context, event }) => {
+      const output = outputOf<StatusResult>(event);
+      if (output.status !== 'qr_issued' || sameQr(context.qr, output.qr)) return {};
+      return { qr: output.qr };
+    }),
+    setQrDeadline: assign({ qrExpiresAt: ({ context }) => Date.now() + context.timings.qrTimeout }),
+    clearQr: assign({ qr: null, qrExpiresAt: null }),
+    setConnected: assign({ isNew: false, reason: null }),
+    setReason: assign((_, params: { reason: DisconnectReason }) => ({ reason: params.reason })),
+    clearReason: assign({ reason: null, detail: null }),
+    setError: assign(({ event }, params: { operation: SessionOperation }) => ({
+      error: toSessionError(errorOf(event)),
+      failedOperation: params.operation,
+    })),
+    setDeadlineError: assign((_, params: { operation: SessionOperation; message: string }) => ({
+      error: { code: 'deadline_exceeded', message: params.message, retryable: true } satisfies SessionError,
+      failedOperation: params.operation,
+    })),
+    setInvalidRecordError: assign(({ context }) => ({
+      error: {
+        code: 'invalid_record',
+        message: context.record?.invalid?.message ?? 'The saved row cannot be used',
+        retryable: false,
+      } satisfies SessionError,
+      failedOperation: null,
+    })),
+    countPollFailure: assign({ pollFailures: ({ context }) => context.pollFailures + 1 }),
+    scheduleRetry: assign(({ context }) => {
+      const { retryBaseDelay, retryMaxDelay } = context.timings;
+      const base = Math.min(retryMaxDelay, retryBaseDelay * 2 ** context.attempt);
+      const retryDelay = Math.round(base * (0.75 + Math.random() * 0.5));
+      return { attempt: context.attempt + 1, retryDelay, nextRetryAt: Date.now() + retryDelay };
+    }),
+    clearRetry: assign({ nextRetryAt: null }),
+    resetAttempts: assign({ attempt: 0 }),
+    setCreated: assign(({ event }) => ({
+      record: outputOf<CreateResult>(event).record,
+      isNew: true,
+      lastCheckedAt: Date.now(),
+    })),
+    updateRecord: assign(({ context, event }) => {
+      if (event.type !== 'session.update') return {};
+      const { record } = event;
+      // A list answer never turns a session into another number, and never re-opens one being created.
+      if (context.record === null || context.record.integrationId !== record.integrationId) return {};
+      return { record };
+    }),
+    // The parent is optional (a session runs alone in tests), which a bare sendTo cannot express.
+    notifyParent: enqueueActions(({ context, enqueue }, params: { type: SessionParentEvent['type'] }) => {
+      if (!context.parent) return;
+      const event: SessionParentEvent =
+        params.type === 'session.created'
+          ? { type: 'session.created', id: context.id, integrationId: context.record!.integrationId }
+          : params.type === 'session.createFailed'
+            ? { type: 'session.createFailed', id: context.id }
+            : { type: 'session.removed', id: context.id, relist: context.record === null };
+      enqueue.sendTo(context.parent, event);
+    }),
+  },
+}).createMachine({
+  id: 'session',
+  context: ({ input }) => ({
+    id: input.id,
+    record: input.record ?? null,
+    qr: null,
+    qrExpiresAt: null,
+    error: null,
+    failedOperation: null,
+    reason: null,
+    detail: null,
+    lastCheckedAt: null,
+    attempt: 0,
+    retryDelay: 0,
+    nextRetryAt: null,
+    pollFailures: 0,
+    isNew: false,
+    timings: { ...DEFAULT_TIMINGS, ...input.timings },
+    parent: input.parent ?? null,
+  }),
+  initial: 'init',
+  on: {
+    'session.update': { actions: 'updateRecord' },
+  },
+  states: {
+    // Transient: picks the first real state from the input. No snapshot ever rests here.
+    init: {
+      always: [
+        { guard: 'isToBeCreated', target: 'creating' },
+        { guard: 'isInvalidRecord', target: 'error', actions: 'setInvalidRecordError' },
+        { target: 'checking' },
+      ],
+    },
+    creating: {
+      invoke: {
+        src: 'create',
+        input: { addNew: true },
+        onDone: [
+          {
+            guard: ({ event }) => event.output.status.status === 'connected',
+            target: 'connected',
+            actions: ['setCreated', { type: 'notifyParent', params: { type: 'session.created' } }],
+          },
+          {
+            guard: ({ event }) => event.output.status.status === 'qr_issued',
+            target: 'qr_issued',
+            actions: [
+              'setCreated',
+              assign(({ event }) => ({
+                qr: event.output.status.status === 'qr_issued' ? event.output.status.qr : null,
+              })),
+              { type: 'notifyParent', params: { type: 'session.created' } },
+            ],
+          },
+          {
+            target: 'checking',
+            actions: ['setCreated', { type: 'notifyParent', params: { type: 'session.created' } }],
+          },
+        ],
+        onError: {
+          target: 'error',
+          actions: [
+            { type: 'setError', params: { operation: 'create' } },
+            { type: 'notifyParent', params: { type: 'session.createFailed' } },
+          ],
+        },
+      },
+      after: {
+        createTimeout: {
+          target: 'error',
+          actions: [
+            {
+              type: 'setDeadlineError',
+              params: {
+                operation: 'create',
+                message: 'Creating the number took too long; it may still appear after a refresh',
+              },
+            },
+            { type: 'notifyParent', params: { type: 'session.createFailed' } },
+          ],
+        },
+      },
+      on: {
+        // The request is aborted; whatever the backend saved meanwhile shows up when the collection re-lists.
+        'session.cancel': { target: 'removed' },
+      },
+    },
+    checking: {
+      initial: 'requesting',
+      entry: 'clearRetry',
+      after: {
+        checkTimeout: {
+          target: 'error',
+          actions: {
+            type: 'setDeadlineError',
+            params: { operation: 'check', message: 'The status did not settle in time' },
+          },
+        },
+      },
+      states: {
+        requesting: {
+          invoke: {
+            src: 'getStatus',
+            input: ({ context }) => ({ ref: refOf(context) }),
+            onDone: [
+              { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
+              { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
+              {
+                guard: 'isDisconnected',
+                target: '#session.disconnected',
+                actions: ['setChecked', { type: 'setReason', params: { reason: 'offline' } }],
+              },
+              { target: 'waiting', actions: 'setChecked' },
+            ],
+            onError: {
+              target: '#session.error',
+              actions: { type: 'setError', params: { operation: 'check' } },
+            },
+          },
+        },
+        starting: {
+          invoke: {
+            src: 'start',
+            input: ({ context }) => ({ ref: refOf(context) }),
+            onDone: [
+              { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
+              { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
+              { target: 'waiting', actions: 'setChecked' },
+            ],
+            onError: {
+              target: '#session.error',
+              actions: { type: 'setError', params: { operation: 'start' } },
+            },
+          },
+        },
+        waiting: {
+          after: { pendingPollInterval: 'requesting' },
+        },
+      },
+      on: {
+        'session.cancel': [
+          { guard: 'isNew', target: 'disconnecting' },
+          { target: 'disconnected', actions: { type: 'setReason', params: { reason: 'cancelled' } } },
+        ],
+        'session.disconnect': { target: 'disconnecting' },
+      },
+    },
+    connected: {
+      entry: ['clearQr', 'setConnected', 'resetAttempts'],
+      initial: 'idle',
+      states: {
+        idle: {
+          after: { recheckInterval: { guard: 'hasRecheck', target: 'rechecking' } },
+        },
+        // A background re-check: the session stays `connected` (no flicker) until the answer says otherwise.
+        rechecking: {
+          invoke: {
+            src: 'getStatus',
+            input: ({ context }) => ({ ref: refOf(context) }),
+            onDone: [
+              { guard: 'isConnected', target: 'idle', actions: 'setChecked' },
+              { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
+              {
+                guard: 'isDisconnected',
+                target: '#session.disconnected',
+                actions: ['setChecked', { type: 'setReason', params: { reason: 'offline' } }],
+              },
+              { target: '#session.checking.waiting', actions: 'setChecked' },
+            ],
+            onError: {
+              target: '#session.error',
+              actions: { type: 'setError', params: { operation: 'check' } },
+            },
+          },
+          after: {
+            checkTimeout: {
+              target: '#session.error',
+              actions: {
+                type: 'setDeadlineError',
+                params: { operation: 'check', message: 'The status check took too long' },
+              },
+            },
+          },
+        },
+      },
+      on: {
+        'session.check': { target: '.rechecking' },
+        'session.disconnect': { target: 'disconnecting' },
+      },
+    },
+    qr_issued: {
+      entry: ['setQrDeadline', 'clearReason'],
+      exit: 'clearQr',
+      initial: 'waiting',
+      after: {
+        qrTimeout: {
+          target: 'disconnected',
+          actions: { type: 'setReason', params: { reason: 'qr_expired' } },
+        },
+      },
+      states: {
+        waiting: {
+          after: { qrPollInterval: 'polling' },
+        },
+        polling: {
+          invoke: {
+            src: 'getStatus',
+            input: ({ context }) => ({ ref: refOf(context) }),
+            onDone: [
+              { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
+              { guard: 'isQrIssued', target: 'waiting', actions: ['setChecked', 'setQr'] },
+              {
+                guard: 'isDisconnected',
+                target: '#session.disconnected',
+                actions: ['setChecked', { type: 'setReason', params: { reason: 'offline' } }],
+              },
+              { target: 'waiting', actions: 'setChecked' },
+            ],
+            onError: [
+              { guard: 'isUnderPollFailureLimit', target: 'waiting', actions: 'countPollFailure' },
+              { target: '#session.error', actions: { type: 'setError', params: { operation: 'check' } } },
+            ],
+          },
+        },
+        fetchingQr: {
+          invoke: {
+            src: 'getQr',
+            input: ({ context }) => ({ ref: refOf(context) }),
+            onDone: {
+              target: 'waiting',
+              actions: assign(({ context, event }) =>
+                event.output === null || sameQr(context.qr, event.output) ? {} : { qr: event.output },
+              ),
+            },
+            // The status poll carries the QR too; a failed direct fetch only means waiting for the next poll.
+            onError: { target: 'waiting' },
+          },
+        },
+      },
+      on: {
+        'session.refreshQr': { target: '.fetchingQr' },
+        'session.check': { target: '.polling' },
+        'session.cancel': [
+          { guard: 'isNew', target: 'disconnecting' },
+          { target: 'disconnected', actions: { type: 'setReason', params: { reason: 'cancelled' } } },
+        ],
+        'session.disconnect': { target: 'disconnecting' },
+      },
+    },
+    disconnected: {
+      on: {
+        'session.reconnect': { target: 'checking.starting', actions: 'clearReason' },
+        'session.check': { target: 'checking' },
+        'session.disconnect': { target: 'disconnecting' },
+      },
+    },
+    error: {
+      initial: 'deciding',
+      states: {
+        deciding: {
+          always: [{ guard: 'isAutoRetryable', target: 'retrying' }, { target: 'waiting' }],
+        },
+        retrying: {
+          entry: 'scheduleRetry',
+          after: {
+            retryDelay: [
+              {
+                guard: 'failedOnStart',
+                target: '#session.checking.starting',
+              },
+              { target: '#session.checking' },
+            ],
+          },
+        },
+        waiting: {},
+      },
+      on: {
+        'session.retry': [
+          { guard: 'isToBeCreated', target: 'creating', actions: 'resetAttempts' },
+          {
+            guard: 'failedOnDisconnect',
+            target: 'disconnecting',
+            actions: 'resetAttempts',
+          },
+          { guard: 'isInvalidRecord' },
+          {
+            guard: 'failedOnStart',
+            target: 'checking.starting',
+            actions: 'resetAttempts',
+          },
+          { target: 'checking', actions: 'resetAttempts' },
+        ],
+        'session.check': { guard: 'hasUsableRecord', target: 'checking', actions: 'resetAttempts' },
+        'session.disconnect': { guard: 'hasSavedRow', target: 'disconnecting' },
+        'session.cancel': { guard: 'isToBeCreated', target: 'removed' },
+      },
+    },
+    disconnecting: {
+      invoke: {
+        src: 'disconnect',
+        input: ({ context }) => ({ ref: refOf(context) }),
+        onDone: { target: 'removed' },
+        onError: { target: 'error', actions: { type: 'setError', params: { operation: 'disconnect' } } },
+      },
+      after: {
+        disconnectTimeout: {
+          target: 'error',
+          actions: {
+            type: 'setDeadlineError',
+            params: { operation: 'disconnect', message: 'Disconnecting took too long' },
+          },
+        },
+      },
+    },
+    removed: {
+      type: 'final',
+      entry: { type: 'notifyParent', params: { type: 'session.removed' } },
+    },
+  },
+});
+
+/** The session machine's type. */
+export type SessionMachine = typeof sessionMachine;

@@ -1,0 +1,112 @@
+import type { AnyActorRef } from 'xstate';
+import type { SessionError } from '../backend/backend.errors.js';
+import type { SessionRecord } from '../backend/backend.port.js';
+import type { QrValue } from '../backend/qr.js';
+
+/** The states a session can be in, as views show them (the machine's top-level states). */
+export type SessionStatus =
+  | 'creating'
+  | 'checking'
+  | 'connected'
+  | 'qr_issued'
+  | 'disconnected'
+  | 'error'
+  | 'disconnecting';
+
+/** Why a session is `disconnected`. */
+export type DisconnectReason = 'offline' | 'qr_expired' | 'cancelled';
+
+/** The backend call an error came from, so `retry` repeats the right one. */
+export type SessionOperation = 'create' | 'check' | 'start' | 'disconnect';
+
+/** Every timing of the session and collection machines, in milliseconds. */
+export interface WppTimings {
+  /** Deadline of `checking` (status requests and "not ready yet" polls together). @default 45_000 */
+  checkTimeout: number;
+  /** Pause between status polls while the backend says "starting" / "QR not ready yet". @default 2_000 */
+  pendingPollInterval: number;
+  /** Pause between status polls while a QR is shown; the next poll starts only after the previous answer. @default 2_000 */
+  qrPollInterval: number;
+  /** How long a QR is shown before the session gives up with reason `qr_expired`. @default 120_000 */
+  qrTimeout: number;
+  /** Background re-check of connected sessions; `0` turns it off. @default 60_000 */
+  recheckInterval: number;
+  /** Deadline of `creating` (the user's wpp-create waits up to 30 s for a QR itself). @default 90_000 */
+  createTimeout: number;
+  /** Deadline of `disconnecting`. @default 30_000 */
+  disconnectTimeout: number;
+  /** Deadline of one list request. @default 30_000 */
+  listTimeout: number;
+  /** First automatic retry delay; doubles each attempt, ±25 % jitter. @default 1_000 */
+  retryBaseDelay: number;
+  /** Longest automatic retry delay. @default 30_000 */
+  retryMaxDelay: number;
+  /** Automatic retries of a retryable status failure before waiting for the admin. @default 5 */
+  retryAttempts: number;
+  /** Failed status polls in a row tolerated while a QR is shown before the session turns `error`. @default 3 */
+  qrPollFailures: number;
+}
+
+/** The defaults of `WppTimings`. */
+export const DEFAULT_TIMINGS: Readonly<WppTimings> = Object.freeze({
+  checkTimeout: 45_000,
+  pendingPollInterval: 2_000,
+  qrPollInterval: 2_000,
+  qrTimeout: 120_000,
+  recheckInterval: 60_000,
+  createTimeout: 90_000,
+  disconnectTimeout: 30_000,
+  listTimeout: 30_000,
+  retryBaseDelay: 1_000,
+  retryMaxDelay: 30_000,
+  retryAttempts: 5,
+  qrPollFailures: 3,
+});
+
+/** What a session actor is started with. */
+export interface SessionInput {
+  /** The session's key in the collection (the integration id for saved rows, `new-N` for numbers added here). */
+  id: string;
+  /** The saved row; absent for a number that is still to be created (the session starts in `creating`). */
+  record?: SessionRecord;
+  /** Timings; missing ones take `DEFAULT_TIMINGS`. */
+  timings?: Partial<WppTimings>;
+  /** The collection, told when the number is created or removed. */
+  parent?: AnyActorRef;
+}
+
+/** A session machine's context. Read it through `sessionView`, not directly. */
+export interface SessionContext {
+  id: string;
+  record: SessionRecord | null;
+  qr: QrValue | null;
+  qrExpiresAt: number | null;
+  error: SessionError | null;
+  failedOperation: SessionOperation | null;
+  reason: DisconnectReason | null;
+  detail: string | null;
+  lastCheckedAt: number | null;
+  attempt: number;
+  retryDelay: number;
+  nextRetryAt: number | null;
+  pollFailures: number;
+  isNew: boolean;
+  timings: WppTimings;
+  parent: AnyActorRef | null;
+}
+
+/** What the admin (or the collection) can tell a session. */
+export type SessionEvent =
+  | { type: 'session.check' }
+  | { type: 'session.disconnect' }
+  | { type: 'session.reconnect' }
+  | { type: 'session.refreshQr' }
+  | { type: 'session.cancel' }
+  | { type: 'session.retry' }
+  | { type: 'session.update'; record: SessionRecord };
+
+/** What a session tells its collection. */
+export type SessionParentEvent =
+  | { type: 'session.created'; id: string; integrationId: string }
+  | { type: 'session.createFailed'; id: string }
+  | { type: 'session.removed'; id: string; relist: boolean };

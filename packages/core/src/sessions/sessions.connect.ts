@@ -1,0 +1,76 @@
+import type { SnapshotFrom } from 'xstate';
+import type { SessionError } from '../backend/backend.errors.js';
+import type { SessionsMachine } from './sessions.machine.js';
+import type { SessionsEvent } from './sessions.types.js';
+
+/** The collection as a UI shows it. */
+export interface SessionsView {
+  /** `loading` until the first list answer, `error` when it failed (retrying or waiting), then `ready`. */
+  status: 'loading' | 'ready' | 'error';
+  /** Session keys in display order. The same array while the order is unchanged. */
+  ids: string[];
+  /** The last list failure (also shown while `ready`, when a refresh failed). */
+  error: SessionError | null;
+  /** Whether a list request is running after the first one. */
+  isRefreshing: boolean;
+  /** Whether a new number is being created (`connectNew` waits until it is done). */
+  isCreating: boolean;
+  /** The key of the number being added, for the QR dialog, until it is dismissed or removed. */
+  newSessionId: string | null;
+  /** When the list was last read (epoch ms). */
+  lastListedAt: number | null;
+  /** When the next automatic list retry runs (epoch ms), else `null`. */
+  nextRetryAt: number | null;
+}
+
+/**
+ * A collection snapshot as a `SessionsView`. Pure; compare results with `shallowEqual`.
+ *
+ * @example
+ * ```ts
+ * const { status, ids } = sessionsView(actor.getSnapshot());
+ * ```
+ */
+export function sessionsView(snapshot: SnapshotFrom<SessionsMachine>): SessionsView {
+  const { context } = snapshot;
+  const status = snapshot.matches('ready') ? 'ready' : snapshot.matches('failed') ? 'error' : 'loading';
+  return {
+    status,
+    ids: context.ids,
+    error: context.error,
+    isRefreshing: snapshot.matches({ ready: 'refreshing' }),
+    isCreating: context.ids.some((id) => context.refs[id]?.getSnapshot().matches('creating') ?? false),
+    newSessionId: context.newSessionId,
+    lastListedAt: context.lastListedAt,
+    nextRetryAt: status === 'error' ? context.nextRetryAt : null,
+  };
+}
+
+/** The commands of the collection, bound to its actor. */
+export interface SessionsCommands {
+  /** Adds a new number (`wpp-create` with `add_new`); ignored while another is being created. */
+  connectNew(): void;
+  /** Re-lists the saved sessions and re-checks every one that is kept. */
+  refresh(): void;
+  /** Retries a failed list now. */
+  retry(): void;
+  /** Forgets which session the QR dialog follows (the session itself stays). */
+  dismissNew(): void;
+}
+
+/**
+ * Binds the collection's commands to its actor once.
+ *
+ * @example
+ * ```ts
+ * const { connectNew, refresh } = sessionsCommands(actor);
+ * ```
+ */
+export function sessionsCommands(ref: { send(event: SessionsEvent): void }): SessionsCommands {
+  return {
+    connectNew: () => ref.send({ type: 'sessions.connectNew' }),
+    refresh: () => ref.send({ type: 'sessions.refresh' }),
+    retry: () => ref.send({ type: 'sessions.retry' }),
+    dismissNew: () => ref.send({ type: 'sessions.dismissNew' }),
+  };
+}

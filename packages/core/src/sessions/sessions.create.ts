@@ -1,0 +1,72 @@
+import { createActor, fromPromise, type InspectionEvent, type Observer } from 'xstate';
+import type { WppBackend } from '../backend/backend.port.js';
+import { sessionMachine } from '../session/session.machine.js';
+import type { WppTimings } from '../session/session.types.js';
+import { createLimiter } from './limiter.js';
+import { sessionsMachine } from './sessions.machine.js';
+
+/** Options of `createSessionsMachine` and `createWppSessions`. */
+export interface WppSessionsOptions {
+  /**
+   * Most status requests in flight at once over all sessions (the browser's connections per host), so 50 sessions
+   * neither fire 50 requests at once nor wait in one line.
+   * @default 6
+   */
+  concurrency?: number;
+}
+
+/**
+ * The collection machine with its actors provided by `backend`: the only place the machines meet I/O. Status
+ * checks of all sessions share one concurrency limit.
+ *
+ * @example
+ * ```ts
+ * const machine = createSessionsMachine(createSimulatedBackend(), { concurrency: 6 });
+ * const actor = createActor(machine, { input: { timings: { qrTimeout: 60_000 } } }).start();
+ * ```
+ */
+export function createSessionsMachine(backend: WppBackend, options: WppSessionsOptions = {}) {
+  const limit = createLimiter(options.concurrency ?? 6);
+  const session = sessionMachine.provide({
+    actors: {
+      getStatus: fromPromise(({ input, signal }) =>
+        limit(signal, () => backend.getStatus(input.ref, signal)),
+      ),
+      getQr: fromPromise(({ input, signal }) => limit(signal, () => backend.getQr(input.ref, signal))),
+      start: fromPromise(({ input, signal }) => limit(signal, () => backend.start(input.ref, signal))),
+      create: fromPromise(({ input, signal }) => backend.create(input, signal)),
+      disconnect: fromPromise(({ input, signal }) => backend.disconnect(input.ref, signal)),
+    },
+  });
+  return sessionsMachine.provide({
+    actors: {
+      listSessions: fromPromise(({ signal }) => backend.listSessions(signal)),
+      session,
+    },
+  });
+}
+
+/**
+ * Creates (does not start) the collection actor for use without React: call `.start()`, read it with
+ * `sessionsView` / `sessionView`, and `.stop()` it when done.
+ *
+ * @example
+ * ```ts
+ * const actor = createWppSessions(createSupabaseBackend(supabase)).start();
+ * actor.subscribe((snapshot) => render(sessionsView(snapshot)));
+ * ```
+ */
+export function createWppSessions(
+  backend: WppBackend,
+  options: WppSessionsOptions & {
+    /** Timings; missing ones take `DEFAULT_TIMINGS`. */
+    timings?: Partial<WppTimings>;
+    /** Passed to the actor: sees every machine's events (e.g. the Stately inspector). */
+    inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  } = {},
+) {
+  return createActor(createSessionsMachine(backend, options), {
+    input: { timings: options.timings },
+    inspect: options.inspect,
+  });
+}

@@ -1,0 +1,229 @@
+import { assign, enqueueActions, fromPromise, not, setup } from 'xstate';
+import { toSessionError } from '../backend/backend.errors.js';
+import type { SessionRecord } from '../backend/backend.port.js';
+import { sessionMachine } from '../session/session.machine.js';
+import { DEFAULT_TIMINGS } from '../session/session.types.js';
+import type { SessionActorRef, SessionsContext, SessionsEvent, SessionsInput } from './sessions.types.js';
+
+const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
+
+/**
+ * The saved sessions of an organization: lists them, spawns one session actor per row (id
+ * `session:<integration id>`, order kept), re-lists and reconciles on `sessions.refresh` (new rows spawn, gone rows
+ * stop, kept rows are re-checked), and adds a new number on `sessions.connectNew` (at most one at a time).
+ * A failed first list retries with capped backoff; a failed refresh keeps the sessions on screen.
+ *
+ * Build it with a backend through `createSessionsMachine(backend)`.
+ */
+export const sessionsMachine = setup({
+  types: {
+    context: {} as SessionsContext,
+    events: {} as SessionsEvent,
+    input: {} as SessionsInput,
+  },
+  actors: {
+    listSessions: fromPromise<SessionRecord[]>(async () => {
+      throw new Error('listSessions is not provided: build the machine with createSessionsMachine(backend)');
+    }),
+    session: sessionMachine,
+  },
+  delays: {
+    listTimeout: ({ context }) => context.timings.listTimeout ?? DEFAULT_TIMINGS.listTimeout,
+    retryDelay: ({ context }) => context.retryDelay,
+  },
+  guards: {
+    isCreating: ({ context }) =>
+      context.ids.some((id) => context.refs[id]?.getSnapshot().matches('creating') ?? false),
+    canAutoRetry: ({ context }) =>
+      context.attempt < (context.timings.retryAttempts ?? DEFAULT_TIMINGS.retryAttempts) &&
+      (context.error?.retryable ?? false),
+    shouldRelist: ({ event }) => event.type === 'session.removed' && event.relist,
+  },
+  actions: {
+    startList: assign(({ context }) => ({
+      sequence: context.sequence + 1,
+      listSequence: context.sequence + 1,
+    })),
+    reconcile: enqueueActions(({ context, event, enqueue, self }) => {
+      const records = outputOf<SessionRecord[]>(event);
+      const byIntegration = new Map<string, string>();
+      for (const id of context.ids) {
+        const integrationId = context.refs[id]?.getSnapshot().context.record?.integrationId;
+        if (integrationId) byIntegration.set(integrationId, id);
+      }
+      const listed = new Set<string>();
+      const added: SessionRecord[] = [];
+      const order: string[] = [];
+      for (const record of records) {
+        const id = byIntegration.get(record.integrationId);
+        if (id === undefined) {
+          added.push(record);
+          order.push(record.integrationId);
+          continue;
+        }
+        listed.add(id);
+        order.push(id);
+        const ref = context.refs[id]!;
+        enqueue.sendTo(ref, { type: 'session.update', record });
+        enqueue.sendTo(ref, { type: 'session.check' });
+      }
+      // A session the list does not name stays only if it was added after this list was asked for.
+      const kept = context.ids.filter(
+        (id) => !listed.has(id) && (context.spawnedAt[id] ?? 0) > context.listSequence,
+      );
+      const removed = context.ids.filter((id) => !listed.has(id) && !kept.includes(id));
+      for (const id of removed) enqueue.stopChild(context.refs[id]!);
+      enqueue.assign(({ spawn }) => {
+        const refs = { ...context.refs };
+        const spawnedAt = { ...context.spawnedAt };
+        for (const id of removed) {
+          delete refs[id];
+          delete spawnedAt[id];
+        }
+        for (const record of added) {
+          const id = record.integrationId;
+          refs[id] = spawn('session', {
+            id: `session:${id}`,
+            input: { id, record, timings: context.timings, parent: self },
+          }) as SessionActorRef;
+          spawnedAt[id] = context.listSequence;
+        }
+        const ids = [...order, ...kept];
+        return {
+          ids: sameList(ids, context.ids) ? context.ids : ids,
+          refs,
+          spawnedAt,
+          error: null,
+          attempt: 0,
+          nextRetryAt: null,
+          lastListedAt: Date.now(),
+          newSessionId:
+            context.newSessionId !== null && refs[context.newSessionId] ? context.newSessionId : null,
+        };
+      });
+    }),
+    spawnNew: assign(({ context, spawn, self }) => {
+      const sequence = context.sequence + 1;
+      const id = `new-${sequence}`;
+      const ref = spawn('session', {
+        id: `session:${id}`,
+        input: { id, timings: context.timings, parent: self },
+      }) as SessionActorRef;
+      return {
+        sequence,
+        ids: [...context.ids, id],
+        refs: { ...context.refs, [id]: ref },
+        spawnedAt: { ...context.spawnedAt, [id]: sequence },
+        newSessionId: id,
+      };
+    }),
+    removeSession: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'session.removed') return;
+      const ref = context.refs[event.id];
+      if (!ref) return;
+      enqueue.stopChild(ref);
+      enqueue.assign(() => {
+        const refs = { ...context.refs };
+        const spawnedAt = { ...context.spawnedAt };
+        delete refs[event.id];
+        delete spawnedAt[event.id];
+        return {
+          ids: context.ids.filter((id) => id !== event.id),
+          refs,
+          spawnedAt,
+          newSessionId: context.newSessionId === event.id ? null : context.newSessionId,
+        };
+      });
+    }),
+    dismissNew: assign({ newSessionId: null }),
+    setError: assign(({ event }) => ({
+      error: toSessionError((event as unknown as { error: unknown }).error),
+    })),
+    setDeadlineError: assign({
+      error: { code: 'deadline_exceeded', message: 'Listing the sessions took too long', retryable: true },
+    }),
+    scheduleRetry: assign(({ context }) => {
+      const base = context.timings.retryBaseDelay ?? DEFAULT_TIMINGS.retryBaseDelay;
+      const max = context.timings.retryMaxDelay ?? DEFAULT_TIMINGS.retryMaxDelay;
+      const retryDelay = Math.round(
+        Math.min(max, base * 2 ** context.attempt) * (0.75 + Math.random() * 0.5),
+      );
+      return { attempt: context.attempt + 1, retryDelay, nextRetryAt: Date.now() + retryDelay };
+    }),
+    resetAttempts: assign({ attempt: 0, nextRetryAt: null }),
+  },
+}).createMachine({
+  id: 'sessions',
+  context: ({ input }) => ({
+    ids: [],
+    refs: {},
+    spawnedAt: {},
+    error: null,
+    newSessionId: null,
+    sequence: 0,
+    listSequence: 0,
+    lastListedAt: null,
+    attempt: 0,
+    retryDelay: 0,
+    nextRetryAt: null,
+    timings: input.timings ?? {},
+  }),
+  initial: 'loading',
+  states: {
+    loading: {
+      entry: 'startList',
+      invoke: {
+        src: 'listSessions',
+        onDone: { target: 'ready', actions: 'reconcile' },
+        onError: { target: 'failed', actions: 'setError' },
+      },
+      after: { listTimeout: { target: 'failed', actions: 'setDeadlineError' } },
+    },
+    failed: {
+      initial: 'deciding',
+      states: {
+        deciding: { always: [{ guard: 'canAutoRetry', target: 'retrying' }, { target: 'waiting' }] },
+        retrying: { entry: 'scheduleRetry', after: { retryDelay: '#sessions.loading' } },
+        waiting: {},
+      },
+      on: {
+        'sessions.retry': { target: 'loading', actions: 'resetAttempts' },
+        'sessions.refresh': { target: 'loading', actions: 'resetAttempts' },
+      },
+    },
+    ready: {
+      initial: 'idle',
+      states: {
+        idle: {},
+        refreshing: {
+          entry: 'startList',
+          invoke: {
+            src: 'listSessions',
+            onDone: { target: 'idle', actions: 'reconcile' },
+            onError: { target: 'idle', actions: 'setError' },
+          },
+          after: { listTimeout: { target: 'idle', actions: 'setDeadlineError' } },
+        },
+      },
+      on: {
+        'sessions.refresh': { target: '.refreshing' },
+        'sessions.retry': { target: '.refreshing' },
+        'sessions.connectNew': { guard: not('isCreating'), actions: 'spawnNew' },
+        'sessions.dismissNew': { actions: 'dismissNew' },
+        'session.created': {},
+        'session.createFailed': { target: '.refreshing' },
+        'session.removed': [
+          { guard: 'shouldRelist', target: '.refreshing', actions: 'removeSession' },
+          { actions: 'removeSession' },
+        ],
+      },
+    },
+  },
+});
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}
+
+/** The collection machine's type. */
+export type SessionsMachine = typeof sessionsMachine;

@@ -1,0 +1,48 @@
+import type { ActorRefFrom } from 'xstate';
+import type { SessionError } from '../backend/backend.errors.js';
+import type { SessionRecord } from '../backend/backend.port.js';
+import type { SessionMachine } from '../session/session.machine.js';
+import type { SessionParentEvent, WppTimings } from '../session/session.types.js';
+
+/** A running session actor. */
+export type SessionActorRef = ActorRefFrom<SessionMachine>;
+
+/** What the collection actor is started with. */
+export interface SessionsInput {
+  /** Timings for the collection and every session; missing ones take `DEFAULT_TIMINGS`. */
+  timings?: Partial<WppTimings>;
+}
+
+/** The collection machine's context. Read it through `sessionsView`, not directly. */
+export interface SessionsContext {
+  /** Session keys in display order: the backend's order (primary first), then numbers added here. */
+  ids: string[];
+  /** Session actors by key. */
+  refs: Record<string, SessionActorRef>;
+  /** The list sequence number at which each session was spawned (a list started earlier cannot drop it). */
+  spawnedAt: Record<string, number>;
+  /** The last list failure, kept while the previous sessions stay on screen. */
+  error: SessionError | null;
+  /** The key of the number being added by `sessions.connectNew`, until it is dismissed or removed. */
+  newSessionId: string | null;
+  /** Counter for list requests and new keys. */
+  sequence: number;
+  /** The sequence number of the list request in flight. */
+  listSequence: number;
+  /** When the list was last read. */
+  lastListedAt: number | null;
+  attempt: number;
+  retryDelay: number;
+  nextRetryAt: number | null;
+  timings: Partial<WppTimings>;
+}
+
+/** What the admin can tell the collection (and what its sessions tell it). */
+export type SessionsEvent =
+  | { type: 'sessions.refresh' }
+  | { type: 'sessions.retry' }
+  | { type: 'sessions.connectNew' }
+  | { type: 'sessions.dismissNew' }
+  | SessionParentEvent;
+
+export type { SessionRecord };

@@ -1,0 +1,242 @@
+import { WppError, type WppErrorCode } from '../backend/backend.errors.js';
+import type {
+  CreateResult,
+  SessionRecord,
+  SessionRef,
+  StatusResult,
+  WppBackend,
+} from '../backend/backend.port.js';
+import { normalizeQr, type QrValue } from '../backend/qr.js';
+import { parseSessionList } from '../backend/records.js';
+import { createSimulatedPlatform, type SimulatedPlatformOptions } from './simulated.platform.js';
+
+/** The backend operations, as counted and faulted by the simulated backend. */
+export type SimulatedOperation = keyof WppBackend;
+
+/** What one simulated call does instead of answering normally. */
+export type SimulatedFault =
+  | { kind: 'error'; code: WppErrorCode; message?: string }
+  | { kind: 'malformed' }
+  | { kind: 'hang' };
+
+/** Options of `createSimulatedBackend`. */
+export interface SimulatedBackendOptions extends SimulatedPlatformOptions {
+  /** Latency of every call in ms, or a function of the operation. @default 0 */
+  latency?: number | ((operation: SimulatedOperation, ref: SessionRef | null) => number);
+  /**
+   * Decides a fault for a call, or `null` for a normal answer. Called once per call, before the latency.
+   * @default () => null
+   */
+  fault?: (operation: SimulatedOperation, ref: SessionRef | null) => SimulatedFault | null;
+  /** Numbers saved before the first call, by their state. @default [] */
+  sessions?: Array<{ state: 'connected' | 'offline' | 'qr'; name?: string }>;
+  /** Rows saved as they are, valid or not (for tests of invalid records). @default [] */
+  rawRows?: unknown[];
+}
+
+/** Counters the simulated backend keeps, for tests and benchmarks. */
+export interface SimulatedStats {
+  /** Calls started, by operation. */
+  calls: Record<SimulatedOperation, number>;
+  /** Calls in flight right now, by integration id (`create` counts under `'create'`). */
+  inFlight: Record<string, number>;
+  /** The most calls ever in flight at once for one integration id (`create` under `'create'`). */
+  maxInFlight: Record<string, number>;
+  /** The most calls in flight at once over all sessions. */
+  maxInFlightTotal: number;
+}
+
+const ORGANIZATION_ID = '00000000-0000-4000-8000-0000000000aa';
+
+/**
+ * An in-memory `WppBackend` for tests, demos and benchmarks: deterministic, with configurable latency and faults,
+ * QRs that rotate and expire, `scan()` to link a number and `drop()` to take one offline. Rows are kept in the
+ * user's `messenger_integrations` shape and read through the same parser as the Supabase adapter.
+ *
+ * @example
+ * ```ts
+ * const backend = createSimulatedBackend({ latency: 100, sessions: [{ state: 'connected' }] });
+ * const [record] = await backend.listSessions(new AbortController().signal);
+ * backend.drop(record.integrationId);   // the next status check says disconnected
+ * ```
+ */
+export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
+  const platform = createSimulatedPlatform(options);
+  const now = options.now ?? (() => Date.now());
+  const rows: Array<Record<string, unknown>> = [];
+  let ids = 0;
+  const stats: SimulatedStats = {
+    calls: { listSessions: 0, getStatus: 0, getQr: 0, create: 0, start: 0, disconnect: 0 },
+    inFlight: {},
+    maxInFlight: {},
+    maxInFlightTotal: 0,
+  };
+  let total = 0;
+
+  function nextId(): string {
+    ids += 1;
+    return `00000000-0000-4000-8000-${ids.toString(16).padStart(12, '0')}`;
+  }
+
+  function insert(name: string): Record<string, unknown> {
+    const { accountNumber, apiKey } = platform.createAccount();
+    const row: Record<string, unknown> = {
+      id: nextId(),
+      organization_id: ORGANIZATION_ID,
+      messenger_type: 'whatsapp',
+      provider: 'wpp',
+      name,
+      is_primary: !rows.some((r) => r.is_primary === true),
+      is_active: true,
+      is_enabled: true,
+      webhook_key: `wh_${accountNumber}`,
+      settings: { wppApiKey: apiKey, wppAccountNumber: accountNumber },
+      created_at: new Date(now() + ids).toISOString(),
+    };
+    rows.push(row);
+    return row;
+  }
+
+  for (const seed of options.sessions ?? []) {
+    const row = insert(seed.name ?? 'WhatsApp (WPP)');
+    const account = accountOf(row);
+    if (seed.state !== 'offline') platform.start(account);
+    if (seed.state === 'connected') platform.scan(account);
+  }
+  for (const raw of options.rawRows ?? []) rows.push(raw as Record<string, unknown>);
+
+  function accountOf(row: Record<string, unknown>): string {
+    return (row.settings as { wppAccountNumber: string }).wppAccountNumber;
+  }
+
+  function findRow(idOrAccount: string): Record<string, unknown> | undefined {
+    return rows.find(
+      (row) =>
+        row.id === idOrAccount ||
+        (typeof row.settings === 'object' && row.settings !== null && accountOf(row) === idOrAccount),
+    );
+  }
+
+  function rowFor(ref: SessionRef): Record<string, unknown> {
+    const row = rows.find((r) => r.id === ref.integrationId);
+    if (!row) throw new WppError('not_found', 'WPP integration not found');
+    return row;
+  }
+
+  /** Runs one call: counts it, applies its fault and latency, honours the signal. */
+  async function call<T>(
+    operation: SimulatedOperation,
+    ref: SessionRef | null,
+    signal: AbortSignal,
+    answer: () => T,
+  ): Promise<T> {
+    const key =
+      operation === 'create' ? 'create' : operation === 'listSessions' ? 'list' : ref!.integrationId;
+    stats.calls[operation] += 1;
+    stats.inFlight[key] = (stats.inFlight[key] ?? 0) + 1;
+    stats.maxInFlight[key] = Math.max(stats.maxInFlight[key] ?? 0, stats.inFlight[key]!);
+    total += 1;
+    stats.maxInFlightTotal = Math.max(stats.maxInFlightTotal, total);
+    try {
+      const fault = options.fault?.(operation, ref) ?? null;
+      const latency =
+        typeof options.latency === 'function' ? options.latency(operation, ref) : (options.latency ?? 0);
+      await sleep(fault?.kind === 'hang' ? Number.POSITIVE_INFINITY : latency, signal);
+      if (fault?.kind === 'error') throw new WppError(fault.code, fault.message ?? `simulated ${fault.code}`);
+      if (fault?.kind === 'malformed') {
+        throw new WppError('bad_response', `simulated malformed body from ${operation}`);
+      }
+      return answer();
+    } finally {
+      stats.inFlight[key]! -= 1;
+      total -= 1;
+    }
+  }
+
+  function toStatus(accountNumber: string): StatusResult {
+    const { state, qr } = platform.status(accountNumber);
+    if (state === 'connected') return { status: 'connected' };
+    if (state === 'offline') return { status: 'disconnected', detail: 'Account is offline' };
+    if (state === 'starting' || qr === null) return { status: 'pending', detail: 'QR code not ready yet' };
+    return { status: 'qr_issued', qr: normalizeQr(qr) as QrValue };
+  }
+
+  const backend: WppBackend = {
+    listSessions: (signal) =>
+      call('listSessions', null, signal, () => parseSessionList(structuredClone(rows))),
+    getStatus: (ref, signal) => call('getStatus', ref, signal, () => toStatus(accountOf(rowFor(ref)))),
+    getQr: (ref, signal) =>
+      call('getQr', ref, signal, () => normalizeQr(platform.qr(accountOf(rowFor(ref))))),
+    start: (ref, signal) =>
+      call('start', ref, signal, () => {
+        const account = accountOf(rowFor(ref));
+        platform.start(account);
+        return toStatus(account);
+      }),
+    create: (_params, signal) =>
+      call('create', null, signal, (): CreateResult => {
+        const row = insert('WhatsApp (WPP)');
+        platform.start(accountOf(row));
+        const record = parseSessionList([structuredClone(row)])[0] as SessionRecord;
+        return { record, status: toStatus(accountOf(row)) };
+      }),
+    disconnect: (ref, signal) =>
+      call('disconnect', ref, signal, () => {
+        const index = rows.findIndex((r) => r.id === ref.integrationId);
+        if (index < 0) return; // already gone: what the admin asked for
+        const [row] = rows.splice(index, 1);
+        if (typeof row!.settings === 'object' && row!.settings !== null) platform.stop(accountOf(row!));
+      }),
+  };
+
+  return {
+    ...backend,
+    /** Scans the current QR of a number (by integration id or account number). Returns whether it linked. */
+    scan(idOrAccount: string): boolean {
+      const row = findRow(idOrAccount);
+      return row ? platform.scan(accountOf(row)) : false;
+    },
+    /** Takes a number offline (by integration id or account number). */
+    drop(idOrAccount: string): boolean {
+      const row = findRow(idOrAccount);
+      return row ? platform.drop(accountOf(row)) : false;
+    },
+    /** The current QR payload of a number, as the platform issued it (for tests that decode the drawn QR). */
+    currentQr(idOrAccount: string): string | null {
+      const row = findRow(idOrAccount);
+      return row ? platform.qr(accountOf(row)) : null;
+    },
+    /** Removes a row behind the library's back, as another admin would. */
+    removeRow(idOrAccount: string): boolean {
+      const row = findRow(idOrAccount);
+      if (!row) return false;
+      rows.splice(rows.indexOf(row), 1);
+      return true;
+    },
+    /** Call counters and in-flight maxima. */
+    stats(): SimulatedStats {
+      return structuredClone(stats);
+    },
+  };
+}
+
+/** The simulated backend: a `WppBackend` plus `scan`, `drop`, `currentQr`, `removeRow` and `stats`. */
+export type SimulatedBackend = ReturnType<typeof createSimulatedBackend>;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    if (ms <= 0) return resolve();
+    const onAbort = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = Number.isFinite(ms)
+      ? setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms)
+      : undefined;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,227 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { errorCodeForStatus, WppError } from '../backend/backend.errors.js';
+import type {
+  CreateResult,
+  SessionRecord,
+  SessionRef,
+  StatusResult,
+  WppBackend,
+} from '../backend/backend.port.js';
+import { describe, parseSessionList } from '../backend/records.js';
+import { createdOf, errorText, qrOf, readBody, statusOf } from './supabase.responses.js';
+
+/** Options of `createSupabaseBackend`. Names default to the user's deployment. */
+export interface SupabaseBackendOptions {
+  /**
+   * Where the saved rows come from: the `messenger-integrations` edge function (secrets masked server-side), or
+   * the table itself through PostgREST (then `organizationId` is required: RLS alone is not trusted).
+   * @default 'function'
+   */
+  source?: 'function' | 'table';
+  /** The organization whose rows a `table` read returns; sent as an explicit `organization_id` filter. */
+  organizationId?: string;
+  /** The list function. @default 'messenger-integrations' */
+  listFunction?: string;
+  /** The table for `source: 'table'`. @default 'messenger_integrations' */
+  table?: string;
+  /** The `wpp-*` function names. @default { create: 'wpp-create', status: 'wpp-status', qr: 'wpp-qr', start: 'wpp-start', disconnect: 'wpp-disconnect' } */
+  functions?: Partial<Record<'create' | 'status' | 'qr' | 'start' | 'disconnect', string>>;
+  /**
+   * Sends `force: true` to `wpp-status`, so it asks the platform instead of answering a cached `connected`.
+   * @default true
+   */
+  forceStatus?: boolean;
+}
+
+const DEFAULT_FUNCTIONS = {
+  create: 'wpp-create',
+  status: 'wpp-status',
+  qr: 'wpp-qr',
+  start: 'wpp-start',
+  disconnect: 'wpp-disconnect',
+} as const;
+
+/**
+ * A `WppBackend` over `@supabase/supabase-js`, for the user's `messenger-integrations` and `wpp-*` edge functions.
+ * Every answer is validated; status words and QR formats are normalised; API keys are masked before anything
+ * leaves the adapter; `create` is sent once and never retried; status and QR calls name the `integration_id`.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@supabase/supabase-js';
+ * const supabase = createClient(url, anonKey);
+ * const backend = createSupabaseBackend(supabase);                        // rows from the edge function
+ * const direct = createSupabaseBackend(supabase, { source: 'table', organizationId: orgId });
+ * ```
+ */
+export function createSupabaseBackend(
+  client: SupabaseClient,
+  options: SupabaseBackendOptions = {},
+): WppBackend {
+  const source = options.source ?? 'function';
+  if (source === 'table' && !options.organizationId) {
+    throw new TypeError(
+      'createSupabaseBackend: source "table" needs options.organizationId: rows are always filtered by organization',
+    );
+  }
+  const names = { ...DEFAULT_FUNCTIONS, ...options.functions };
+  const listFunction = options.listFunction ?? 'messenger-integrations';
+  const table = options.table ?? 'messenger_integrations';
+  const force = options.forceStatus ?? true;
+
+  async function invoke(
+    name: string,
+    signal: AbortSignal,
+    init: { method: 'GET' | 'POST'; body?: Record<string, unknown> },
+  ): Promise<unknown> {
+    let result: { data: unknown; error: unknown };
+    try {
+      result = await client.functions.invoke(name, { method: init.method, body: init.body, signal });
+    } catch (error) {
+      throw transportError(name, error, signal);
+    }
+    if (result.error) throw await functionError(name, result.error, signal);
+    return result.data;
+  }
+
+  async function listSessions(signal: AbortSignal): Promise<SessionRecord[]> {
+    if (source === 'function') {
+      return parseSessionList(
+        await invoke(`${listFunction}?messenger_type=whatsapp`, signal, { method: 'GET' }),
+      );
+    }
+    let result: { data: unknown; error: { message?: string; code?: string } | null; status: number };
+    try {
+      result = await client
+        .from(table)
+        .select('*')
+        .eq('organization_id', options.organizationId!)
+        .eq('messenger_type', 'whatsapp')
+        .eq('provider', 'wpp')
+        .order('is_primary', { ascending: false })
+        .order('created_at', { ascending: true })
+        .abortSignal(signal);
+    } catch (error) {
+      throw transportError(table, error, signal);
+    }
+    if (result.error) {
+      if (signal.aborted) throw signal.reason;
+      const status = result.status || 0;
+      throw new WppError(
+        status === 0 ? 'network' : errorCodeForStatus(status),
+        `Reading ${table} failed${status ? ` (HTTP ${status})` : ''}: ${result.error.message ?? 'unknown error'}`,
+      );
+    }
+    return parseSessionList(result.data);
+  }
+
+  async function getStatus(ref: SessionRef, signal: AbortSignal): Promise<StatusResult> {
+    const body = await invoke(names.status, signal, {
+      method: 'POST',
+      body: { integration_id: ref.integrationId, force },
+    });
+    return statusOf(names.status, readBody(names.status, body), ref);
+  }
+
+  async function getQr(ref: SessionRef, signal: AbortSignal) {
+    const query = new URLSearchParams({ integration_id: ref.integrationId });
+    if (ref.accountNumber) query.set('session', ref.accountNumber);
+    const body = readBody(names.qr, await invoke(`${names.qr}?${query}`, signal, { method: 'GET' }));
+    return qrOf(body);
+  }
+
+  async function create(params: { addNew: boolean }, signal: AbortSignal): Promise<CreateResult> {
+    // Sent exactly once: wpp-create makes an upstream client and a row; a retry would make another.
+    const body = readBody(
+      names.create,
+      await invoke(names.create, signal, { method: 'POST', body: { add_new: params.addNew } }),
+    );
+    const created = createdOf(body);
+    // wpp-create does not return the row id; the row was saved before it answered, so the list has it.
+    const records = await listSessions(signal);
+    const record =
+      records.find((r) => created.integrationId !== null && r.integrationId === created.integrationId) ??
+      records.find((r) => r.accountNumber === created.accountNumber);
+    if (!record) {
+      throw new WppError(
+        'bad_response',
+        `${names.create} reported session ${created.accountNumber}, but no saved row has it; refresh the list`,
+        { retryable: false },
+      );
+    }
+    return {
+      record: { ...record, apiKeyMasked: record.apiKeyMasked ?? created.apiKeyMasked },
+      status: created.status,
+    };
+  }
+
+  async function start(ref: SessionRef, signal: AbortSignal): Promise<StatusResult> {
+    try {
+      const body = await invoke(names.start, signal, {
+        method: 'POST',
+        body: { integration_id: ref.integrationId },
+      });
+      return statusOf(names.start, readBody(names.start, body), ref);
+    } catch (error) {
+      // HTTP 408 `timeout`: no QR within wpp-start's own wait. The number is starting; poll its status.
+      if (error instanceof WppError && error.code === 'timeout')
+        return { status: 'pending', detail: error.message };
+      throw error;
+    }
+  }
+
+  async function disconnect(ref: SessionRef, signal: AbortSignal): Promise<void> {
+    try {
+      readBody(
+        names.disconnect,
+        await invoke(names.disconnect, signal, {
+          method: 'POST',
+          body: { integration_id: ref.integrationId },
+        }),
+      );
+    } catch (error) {
+      // Already gone is what the admin asked for: disconnect is idempotent from the library's side.
+      if (
+        error instanceof WppError &&
+        error.code === 'not_found' &&
+        /integration not found/i.test(error.message)
+      ) {
+        return;
+      }
+      throw error;
+    }
+  }
+
+  return { listSessions, getStatus, getQr, create, start, disconnect };
+}
+
+function transportError(name: string, error: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted) return signal.reason;
+  const message = error instanceof Error ? error.message : String(error);
+  return new WppError('network', `${name}: ${message || 'request failed'}`, { cause: error });
+}
+
+/** Turns a supabase-js functions error into a `WppError`, reading the status and body of HTTP errors. */
+async function functionError(name: string, error: unknown, signal: AbortSignal): Promise<unknown> {
+  if (signal.aborted) return signal.reason;
+  const kind = (error as { name?: string }).name;
+  const context = (error as { context?: unknown }).context;
+  if (kind === 'FunctionsHttpError' && context instanceof Response) {
+    const status = context.status;
+    const text = await context.text().catch(() => '');
+    let reason: string | undefined;
+    try {
+      reason = errorText(JSON.parse(text));
+    } catch {
+      reason = text.trim() === '' ? 'empty body' : describe(text);
+    }
+    return new WppError(
+      errorCodeForStatus(status),
+      `${name} failed (HTTP ${status}): ${reason ?? 'no reason given'}`,
+    );
+  }
+  if (kind === 'FunctionsRelayError') {
+    return new WppError('server', `${name}: the functions relay failed`, { cause: error });
+  }
+  return transportError(name, error, signal);
+}
