@@ -28,14 +28,6 @@ const settingsShape = z.looseObject({
   wppApiKey: z.string().trim().min(1, 'is empty'),
 });
 
-/** The envelope of the `messenger-integrations` function: `{ success, integrations }` or `{ success:false, error }`. */
-const envelopeShape = z.looseObject({
-  success: z.boolean().optional(),
-  integrations: z.array(z.unknown()).optional(),
-  error: z.unknown().optional(),
-  message: z.unknown().optional(),
-});
-
 /**
  * Reads the saved rows from either source, the `messenger-integrations` function's envelope or a plain table read
  * (an array), and returns the WPP WhatsApp sessions: provider `wpp` (or legacy `provider_type`), messenger type
@@ -79,20 +71,25 @@ export function parseSessionList(body: unknown): SessionRecord[] {
 
 function listRows(body: unknown): unknown[] {
   if (Array.isArray(body)) return body;
-  const envelope = envelopeShape.safeParse(body);
-  if (!envelope.success) {
+  if (typeof body !== 'object' || body === null) {
     throw new WppError(
       'bad_response',
-      `The session list is not a JSON object or array (got ${describe(body)})`,
+      `The session list is ${describeValue(body)}, not a JSON object or array`,
     );
   }
-  const { success, integrations, error, message } = envelope.data;
+  const { success, integrations, error, message } = body as Record<string, unknown>;
   if (success === false || (integrations === undefined && (error !== undefined || message !== undefined))) {
     const text = typeof error === 'string' ? error : typeof message === 'string' ? message : 'request failed';
     throw new WppError('bad_response', `The session list was refused: ${text}`);
   }
   if (integrations === undefined) {
     throw new WppError('bad_response', 'The session list has no "integrations" array');
+  }
+  if (!Array.isArray(integrations)) {
+    throw new WppError(
+      'bad_response',
+      `The session list's "integrations" is ${describeValue(integrations)}, not an array`,
+    );
   }
   return integrations;
 }
@@ -101,7 +98,7 @@ function listRows(body: unknown): unknown[] {
 function parseRow(row: unknown, index: number): SessionRecord | null {
   const fallbackId = `invalid-row-${index}`;
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-    return invalid(fallbackId, 'row', `row ${index} is ${describe(row)}, not an object`);
+    return invalid(fallbackId, 'row', `row ${index} is ${describeValue(row)}, not an object`);
   }
   const loose = row as Record<string, unknown>;
   const provider = loose.provider ?? loose.provider_type;
@@ -116,7 +113,7 @@ function parseRow(row: unknown, index: number): SessionRecord | null {
   ) {
     return null;
   }
-  const parsed = rowShape.safeParse(row);
+  const parsed = rowShape.safeParse(row, { reportInput: true });
   const id = typeof loose.id === 'string' && loose.id !== '' ? loose.id : fallbackId;
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -143,7 +140,7 @@ function parseRow(row: unknown, index: number): SessionRecord | null {
       return { ...base, invalid: { field: 'settings', message: 'settings is text that is not JSON' } };
     }
   }
-  const parsedSettings = settingsShape.safeParse(settings ?? {});
+  const parsedSettings = settingsShape.safeParse(settings ?? {}, { reportInput: true });
   if (!parsedSettings.success) {
     const issue = parsedSettings.error.issues[0]!;
     const field = ['settings', ...issue.path].join('.');
@@ -199,7 +196,7 @@ function issueText(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
     return issue.input === undefined
       ? 'is missing'
-      : `should be ${issue.expected}, got ${describe(issue.input)}`;
+      : `should be ${issue.expected}, got ${describeValue(issue.input)}`;
   }
   return issue.message;
 }
@@ -219,10 +216,12 @@ function compareDates(a: string | null, b: string | null): number {
 }
 
 /** A short, secret-free description of a value for error messages. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string')
+  if (typeof value === 'string') {
+    if (value.trim() === '') return 'an empty body';
     return value.trim().startsWith('<') ? 'an HTML page' : `text "${value.slice(0, 40)}"`;
+  }
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }

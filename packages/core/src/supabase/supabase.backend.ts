@@ -7,7 +7,7 @@ import type {
   StatusResult,
   WppBackend,
 } from '../backend/backend.port.js';
-import { describe, parseSessionList } from '../backend/records.js';
+import { describeValue, parseSessionList } from '../backend/records.js';
 import { createdOf, errorText, qrOf, readBody, statusOf } from './supabase.responses.js';
 
 /** Options of `createSupabaseBackend`. Names default to the user's deployment. */
@@ -213,7 +213,7 @@ async function functionError(name: string, error: unknown, signal: AbortSignal):
     try {
       reason = errorText(JSON.parse(text));
     } catch {
-      reason = text.trim() === '' ? 'empty body' : describe(text);
+      reason = text.trim() === '' ? 'empty body' : describeValue(text);
     }
     return new WppError(
       errorCodeForStatus(status),

@@ -3,7 +3,7 @@ import { WppError } from '../backend/backend.errors.js';
 import type { SessionRef, StatusResult } from '../backend/backend.port.js';
 import { maskApiKey } from '../backend/mask.js';
 import { normalizeQr, type QrValue } from '../backend/qr.js';
-import { describe } from '../backend/records.js';
+import { describeValue } from '../backend/records.js';
 import { statusMeaning } from '../backend/status.table.js';
 
 // Every wpp-* body is a JSON object; fields vary by function and by deploy, so the shapes are loose and the
@@ -32,7 +32,7 @@ type Body = z.infer<typeof bodyShape>;
 export function readBody(fn: string, body: unknown): Body {
   const parsed = bodyShape.safeParse(body);
   if (!parsed.success || Array.isArray(body)) {
-    const what = body === '' || body === null || body === undefined ? 'an empty body' : describe(body);
+    const what = body === '' || body === null || body === undefined ? 'an empty body' : describeValue(body);
     throw new WppError('bad_response', `${fn} answered with ${what} instead of JSON`);
   }
   const data = parsed.data;
