@@ -39,7 +39,7 @@ export function sessionsView(snapshot: SnapshotFrom<SessionsMachine>): SessionsV
     ids: context.ids,
     error: context.error,
     isRefreshing: snapshot.matches({ ready: 'refreshing' }),
-    isCreating: context.ids.some((id) => context.refs[id]?.getSnapshot().matches('creating') ?? false),
+    isCreating: context.creatingId !== null,
     newSessionId: context.newSessionId,
     lastListedAt: context.lastListedAt,
     nextRetryAt: status === 'error' ? context.nextRetryAt : null,

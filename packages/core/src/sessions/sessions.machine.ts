@@ -32,8 +32,7 @@ export const sessionsMachine = setup({
     retryDelay: ({ context }) => context.retryDelay,
   },
   guards: {
-    isCreating: ({ context }) =>
-      context.ids.some((id) => context.refs[id]?.getSnapshot().matches('creating') ?? false),
+    isCreating: ({ context }) => context.creatingId !== null,
     canAutoRetry: ({ context }) =>
       context.attempt < (context.timings.retryAttempts ?? DEFAULT_TIMINGS.retryAttempts) &&
       (context.error?.retryable ?? false),
@@ -115,8 +114,12 @@ export const sessionsMachine = setup({
         refs: { ...context.refs, [id]: ref },
         spawnedAt: { ...context.spawnedAt, [id]: sequence },
         newSessionId: id,
+        creatingId: id,
       };
     }),
+    clearCreating: assign(({ context, event }) =>
+      'id' in event && event.id === context.creatingId ? { creatingId: null } : {},
+    ),
     removeSession: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'session.removed') return;
       const ref = context.refs[event.id];
@@ -132,6 +135,7 @@ export const sessionsMachine = setup({
           refs,
           spawnedAt,
           newSessionId: context.newSessionId === event.id ? null : context.newSessionId,
+          creatingId: context.creatingId === event.id ? null : context.creatingId,
         };
       });
     }),
@@ -160,6 +164,7 @@ export const sessionsMachine = setup({
     spawnedAt: {},
     error: null,
     newSessionId: null,
+    creatingId: null,
     sequence: 0,
     listSequence: 0,
     lastListedAt: null,
@@ -210,8 +215,8 @@ export const sessionsMachine = setup({
         'sessions.retry': { target: '.refreshing' },
         'sessions.connectNew': { guard: not('isCreating'), actions: 'spawnNew' },
         'sessions.dismissNew': { actions: 'dismissNew' },
-        'session.created': {},
-        'session.createFailed': { target: '.refreshing' },
+        'session.created': { actions: 'clearCreating' },
+        'session.createFailed': { target: '.refreshing', actions: 'clearCreating' },
         'session.removed': [
           { guard: 'shouldRelist', target: '.refreshing', actions: 'removeSession' },
           { actions: 'removeSession' },

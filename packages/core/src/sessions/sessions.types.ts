@@ -25,6 +25,8 @@ export interface SessionsContext {
   error: SessionError | null;
   /** The key of the number being added by `sessions.connectNew`, until it is dismissed or removed. */
   newSessionId: string | null;
+  /** The key of the session whose `create` call is running: at most one per collection. */
+  creatingId: string | null;
   /** Counter for list requests and new keys. */
   sequence: number;
   /** The sequence number of the list request in flight. */
