@@ -81,10 +81,10 @@ describe('normalizeQr', () => {
 
 describe('maskApiKey', () => {
   it('shows at most the first and last four characters', () => {
-    expect(maskApiKey('sk_live_0123456789abcdef')).toBe('sk_l••••cdef');
+    expect(maskApiKey('sk_live_0123456789abcdef')).toBe('••••cdef');
     expect(maskApiKey('short')).toBe('••••••••');
     expect(maskApiKey('••••••••1234')).toBe('••••1234');
-    expect(maskApiKey('abc123••••••wxyz')).toBe('abc1••••wxyz');
+    expect(maskApiKey('abc123••••••wxyz')).toBe('••••wxyz');
     expect(maskApiKey(undefined)).toBeNull();
     expect(maskApiKey(42)).toBeNull();
   });
@@ -107,6 +107,15 @@ describe('parseSessionList', () => {
     ]);
     expect(records.map((r) => r.accountNumber)).toEqual(['0000000000001', '0000000000004']);
   });
+  it('masks a key the same whether the row came from the function (masked) or the table (plain)', () => {
+    const plain = row({ n: 1 });
+    const key = (plain.settings as { wppApiKey: string }).wppApiKey;
+    const fromFunction = row({ n: 1 }, { wppApiKey: `••••••••${key.slice(-4)}` });
+    expect(parseSessionList([plain])[0]!.apiKeyMasked).toBe(
+      parseSessionList([fromFunction])[0]!.apiKeyMasked,
+    );
+  });
+
   it('never returns a full secret', () => {
     const text = JSON.stringify(parseSessionList([row({ n: 1 }), row({ n: 2 }, { wppAccountNumber: 5 })]));
     expect(text).not.toContain('FULLSECRETKEY');

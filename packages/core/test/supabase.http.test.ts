@@ -33,7 +33,7 @@ describe('createSupabaseBackend over real HTTP (supabase-js against a node:http 
     });
     const records = await createSupabaseBackend(server.client()).listSessions(signal());
     expect(records.map((r) => r.accountNumber)).toEqual(['0000000000001', '0000000000003']);
-    expect(records[0]!.apiKeyMasked).toBe('FULL••••mnop');
+    expect(records[0]!.apiKeyMasked).toBe('••••mnop');
     expect(JSON.stringify(records)).not.toContain('FULLSECRETKEY');
     const [request] = server.seen;
     expect(request!.method).toBe('GET');
@@ -235,5 +235,26 @@ describe('createSupabaseBackend over real HTTP (supabase-js against a node:http 
     expect(error).toBeInstanceOf(WppError);
     expect(error.code).toBe('network');
     expect(error.retryable).toBe(true);
+  });
+});
+
+describe('answers supabase-js would hide or mislabel', () => {
+  it('reports a truncated JSON body as bad_response, not as a network failure', async () => {
+    server.routes['wpp-status'] = () => ({
+      text: '{"success":true,"status":"conn',
+      contentType: 'application/json',
+    });
+    const error = (await createSupabaseBackend(server.client())
+      .getStatus(ref1, signal())
+      .catch((e: unknown) => e)) as WppError;
+    expect(error.code).toBe('bad_response');
+    expect(error.message).toMatch(/not valid JSON/);
+  });
+
+  it('sends one table read per list, without postgrest-js retrying 503s behind the machine', async () => {
+    server.routes.messenger_integrations = () => ({ status: 503, json: { message: 'Service Unavailable' } });
+    const backend = createSupabaseBackend(server.client(), { source: 'table', organizationId: 'org' });
+    await expect(backend.listSessions(signal())).rejects.toMatchObject({ code: 'server' });
+    expect(server.seen.filter((r) => r.path === '/rest/v1/messenger_integrations')).toHaveLength(1);
   });
 });

@@ -23,7 +23,7 @@ export interface InvalidRecord {
 export interface SessionRecord extends SessionRef {
   /** The row's `name`, as text (never HTML). @default 'WhatsApp (WPP)' */
   name: string;
-  /** The API key masked as `abcd••••wxyz`, or `null` when the row has none. Never the full key. */
+  /** The API key masked as `••••wxyz`, or `null` when the row has none. Never the full key. */
   apiKeyMasked: string | null;
   /** The row's `is_primary`. */
   isPrimary: boolean;

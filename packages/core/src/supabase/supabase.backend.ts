@@ -100,6 +100,8 @@ export function createSupabaseBackend(
         .eq('provider', 'wpp')
         .order('is_primary', { ascending: false })
         .order('created_at', { ascending: true })
+        // postgrest-js retries 503s by itself; the machines own retries and their backoff.
+        .retry(false)
         .abortSignal(signal);
     } catch (error) {
       throw transportError(table, error, signal);
@@ -219,6 +221,10 @@ async function functionError(name: string, error: unknown, signal: AbortSignal):
       errorCodeForStatus(status),
       `${name} failed (HTTP ${status}): ${reason ?? 'no reason given'}`,
     );
+  }
+  if (error instanceof SyntaxError) {
+    // supabase-js hands back the parse error of a JSON-typed body that is not JSON (a truncated answer).
+    return new WppError('bad_response', `${name} answered with a body that is not valid JSON`);
   }
   if (kind === 'FunctionsRelayError') {
     return new WppError('server', `${name}: the functions relay failed`, { cause: error });
