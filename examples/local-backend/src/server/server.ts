@@ -1,0 +1,282 @@
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import { anonToken, DEFAULT_JWT_SECRET, userToken } from '../auth/auth.js';
+import { createDatabase } from '../db/database.js';
+import { handleDev } from '../dev/dev.route.js';
+import { handleFunction, isFunctionName } from '../functions/functions.route.js';
+import { createFaults, malformedReply } from '../http/faults.js';
+import { BodyTooLargeError, CORS_HEADERS, json, type Reply, readBody, send, sleep } from '../http/http.js';
+import {
+  createPlatformStore,
+  DEFAULT_PLATFORM_CONFIG,
+  type PlatformStore,
+} from '../platform/platform.store.js';
+import { handleRest } from '../rest/rest.route.js';
+import type { AppContext, DevOrganization, Incoming, RequestStats } from './context.js';
+
+/** Options of `startLocalBackend`. */
+export interface LocalBackendOptions {
+  /** Port on 127.0.0.1; `0` picks a free one. @default 0 */
+  port?: number;
+  /** Where PGlite keeps its files; `null` keeps the database in memory. @default null */
+  dataDir?: string | null;
+  /**
+   * An already open database (from `createDatabase`), e.g. one shared by a test file; `close()` leaves it open.
+   * When given, `dataDir` is ignored.
+   */
+  database?: PGlite;
+  /** QR rotation period of the simulated platform (ms). @default 20_000 */
+  qrRotateMs?: number;
+  /** How long the QR phase lasts before the number goes offline unscanned (ms). @default 60_000 */
+  qrExpireMs?: number;
+  /** How long the platform takes to issue the first QR after a start (ms). @default 800 */
+  startDelayMs?: number;
+  /** How long `wpp-create` / `wpp-start` wait for a QR before answering (`wpp-start` then gives 408) (ms). @default 5_000 */
+  qrWaitMs?: number;
+  /** The HS256 secret of all tokens. @default Supabase's local development secret */
+  jwtSecret?: string;
+  /** The platform's clock, for tests that move time by hand. @default Date.now */
+  now?: () => number;
+  /** Suppress warnings on stderr. @default false */
+  quiet?: boolean;
+}
+
+/** A running local backend. */
+export interface LocalBackend {
+  /** `http://127.0.0.1:<port>`: the Supabase URL to give supabase-js. */
+  url: string;
+  port: number;
+  /** The anon key (role `anon`), supabase-js's second argument. */
+  anonKey: string;
+  /** The seeded organizations with their admin's dev token. */
+  organizations: DevOrganization[];
+  /** The simulated WPP platform behind the functions. */
+  platform: PlatformStore;
+  /** The database (queries here run as `postgres` and bypass RLS). */
+  db: PGlite;
+  /** Requests answered so far, by route; `resetStats()` zeroes them. */
+  stats: RequestStats;
+  resetStats(): void;
+  /** Stops the server and closes the database it opened. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local stand-in for the user's Supabase project on 127.0.0.1: the `messenger-integrations` and
+ * `wpp-*` edge functions, `GET /rest/v1/messenger_integrations`, and `/dev/` routes, over PGlite with
+ * row-level security and the simulated WPP platform. The port is bound first, so a busy port fails before the
+ * data folder is touched; the data folder is locked against a second server.
+ *
+ * @example
+ * ```ts
+ * const backend = await startLocalBackend({ port: 0, dataDir: null, startDelayMs: 0 });
+ * const supabase = createClient(backend.url, backend.anonKey, {
+ *   accessToken: async () => backend.organizations[0]!.token,
+ * });
+ * // …
+ * await backend.close();
+ * ```
+ */
+export async function startLocalBackend(options: LocalBackendOptions = {}): Promise<LocalBackend> {
+  const jwtSecret = options.jwtSecret ?? DEFAULT_JWT_SECRET;
+  const server = createServer();
+  await listen(server, options.port ?? 0);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+
+  const ownsDatabase = options.database === undefined;
+  const dataDir = options.database ? null : (options.dataDir ?? null);
+  let unlock: () => void = () => undefined;
+  let db: PGlite;
+  try {
+    if (dataDir !== null) unlock = lockDataDir(dataDir);
+    db = options.database ?? (await createDatabase(dataDir));
+  } catch (error) {
+    unlock();
+    await closeServer(server);
+    throw error;
+  }
+
+  const platform = createPlatformStore(
+    db,
+    {
+      qrRotateMs: options.qrRotateMs ?? DEFAULT_PLATFORM_CONFIG.qrRotateMs,
+      qrExpireMs: options.qrExpireMs ?? DEFAULT_PLATFORM_CONFIG.qrExpireMs,
+      startDelayMs: options.startDelayMs ?? DEFAULT_PLATFORM_CONFIG.startDelayMs,
+    },
+    options.now,
+  );
+  const ctx: AppContext = {
+    db,
+    platform,
+    jwtSecret,
+    anonKey: await anonToken(jwtSecret),
+    organizations: await seededOrganizations(db, jwtSecret),
+    integrationColumns: await tableColumns(db, 'messenger_integrations'),
+    qrWaitMs: options.qrWaitMs ?? 5_000,
+    faults: createFaults(),
+    stats: { total: 0, byRoute: {} },
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handle(ctx, req, res).catch((error: unknown) => {
+      if (!options.quiet) console.error('local-backend: unhandled error', error);
+      send(req, res, json(500, { success: false, error: 'Internal error' }));
+    });
+  });
+
+  let closed: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    anonKey: ctx.anonKey,
+    organizations: ctx.organizations,
+    platform,
+    db,
+    get stats() {
+      return ctx.stats;
+    },
+    resetStats() {
+      ctx.stats = { total: 0, byRoute: {} };
+    },
+    close() {
+      closed ??= (async () => {
+        await closeServer(server);
+        if (ownsDatabase) await db.close();
+        unlock();
+      })();
+      return closed;
+    },
+  };
+}
+
+async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const pathname = url.pathname.replace(/\/+$/, '') || '/';
+  const routeKey = `${method} ${pathname}`;
+  ctx.stats.total += 1;
+  ctx.stats.byRoute[routeKey] = (ctx.stats.byRoute[routeKey] ?? 0) + 1;
+
+  if (method === 'OPTIONS') {
+    res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('ok');
+    return;
+  }
+  let bodyText: string;
+  try {
+    bodyText = await readBody(req);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      send(req, res, json(413, { success: false, error: 'Request body too large' }));
+      return;
+    }
+    throw error;
+  }
+  const incoming: Incoming = { method, url, headers: req.headers, bodyText };
+  send(req, res, await route(ctx, pathname, incoming));
+}
+
+async function route(ctx: AppContext, pathname: string, req: Incoming): Promise<Reply> {
+  if (pathname.startsWith('/functions/v1/')) {
+    const name = decodeURIComponent(pathname.slice('/functions/v1/'.length));
+    if (!isFunctionName(name)) return json(404, { success: false, error: 'Function not found' });
+    const fault = ctx.faults.draw();
+    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+    if (fault.before) return fault.before;
+    const reply = await handleFunction(ctx, name, req);
+    return fault.malformed ? malformedReply(fault.malformed, reply) : reply;
+  }
+  if (pathname === '/rest/v1' || pathname.startsWith('/rest/v1/')) {
+    return handleRest(ctx, decodeURIComponent(pathname.slice('/rest/v1/'.length)), req);
+  }
+  if (pathname.startsWith('/dev/')) return handleDev(ctx, pathname.slice('/dev/'.length), req);
+  if (pathname === '/' && req.method === 'GET') {
+    return json(200, { name: 'wpp-sessions local backend', ok: true });
+  }
+  return json(404, { error: `Not found: ${req.method} ${pathname}` });
+}
+
+async function seededOrganizations(db: PGlite, secret: string): Promise<DevOrganization[]> {
+  const { rows } = await db.query<{ id: string; name: string; user_id: string; email: string | null }>(
+    `select distinct on (o.name, o.id) o.id, o.name, p.id as user_id, p.email
+       from public.organizations o
+       join public.profiles p on p.organization_id = o.id
+       join public.user_roles r on r.user_id = p.id and r.role = 'admin'
+      order by o.name, o.id, p.created_at, p.id`,
+  );
+  return Promise.all(
+    rows.map(async (row) => ({
+      id: row.id,
+      name: row.name,
+      userId: row.user_id,
+      token: await userToken(secret, { id: row.user_id, email: row.email }),
+    })),
+  );
+}
+
+async function tableColumns(db: PGlite, table: string): Promise<string[]> {
+  const { rows } = await db.query<{ column_name: string }>(
+    `select column_name from information_schema.columns
+      where table_schema = 'public' and table_name = $1 order by ordinal_position`,
+    [table],
+  );
+  return rows.map((row) => row.column_name);
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} on 127.0.0.1 is already in use: stop what uses it, or set PORT`)
+          : error,
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Takes `<dataDir>.lock` (holding our pid); a lock whose process is gone is taken over. */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = `${path.resolve(dataDir)}.lock`;
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(lockPath, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || isAlive(pid))) {
+        throw new Error(`The data folder ${dataDir} is in use by process ${pid} (lock ${lockPath})`);
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`Could not lock the data folder ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
