@@ -1,0 +1,170 @@
+import { type WppBackend, WppSessionsProvider, type WppTimings } from '@wpp-sessions/react';
+import { Building, TriangleAlert } from 'lucide-react';
+import { useEffect, useMemo, useState } from 'react';
+import type { InspectionEvent, Observer } from 'xstate';
+import {
+  type DemoScan,
+  fetchLocalTokens,
+  type LocalTokens,
+  localBackend,
+  simulatedBackend,
+  supabaseBackend,
+} from './backend.js';
+import type { PanelConfig } from './config.js';
+import { DemoScanContext } from './panel/demo.js';
+import { Spinner } from './panel/ui.js';
+import { WppConnectPanel } from './panel/WppConnectPanel.js';
+
+type Inspect = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+
+/**
+ * The page: the backend chosen by `config`, a provider for it, and the panel. In local mode it first reads the
+ * organizations from the local backend and shows a switcher; switching remounts the provider for the new token.
+ *
+ * @example
+ * ```tsx
+ * createRoot(root).render(<App config={readConfig(location.search, import.meta.env)} />);
+ * ```
+ */
+export function App({ config, inspect }: { config: PanelConfig; inspect?: Inspect }) {
+  return (
+    <div className="page">
+      <header className="page-header">
+        <h1>Интеграции</h1>
+        <span className="muted small">{MODE_TEXT[config.mode]}</span>
+      </header>
+      <main>
+        {config.mode === 'local' ? (
+          <LocalApp config={config} inspect={inspect} />
+        ) : (
+          <InPageApp config={config} inspect={inspect} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+const MODE_TEXT: Record<PanelConfig['mode'], string> = {
+  supabase: 'Supabase',
+  sim: 'Симуляция в браузере',
+  local: 'Локальный бэкенд',
+};
+
+function Panel({
+  backend,
+  scan,
+  timings,
+  inspect,
+}: {
+  backend: WppBackend;
+  scan: DemoScan | null;
+  timings: Partial<WppTimings>;
+  inspect: Inspect | undefined;
+}) {
+  return (
+    <WppSessionsProvider backend={backend} options={{ timings }} inspect={inspect}>
+      <DemoScanContext.Provider value={scan}>
+        <WppConnectPanel />
+      </DemoScanContext.Provider>
+    </WppSessionsProvider>
+  );
+}
+
+function InPageApp({
+  config,
+  inspect,
+}: {
+  config: Exclude<PanelConfig, { mode: 'local' }>;
+  inspect?: Inspect;
+}) {
+  // Once per page: the provider reads its backend once anyway.
+  const [{ backend, scan }] = useState(() =>
+    config.mode === 'sim'
+      ? simulatedBackend(config.timings)
+      : { backend: supabaseBackend(config.url, config.anonKey), scan: null },
+  );
+  return <Panel backend={backend} scan={scan} timings={config.timings} inspect={inspect} />;
+}
+
+type TokensState =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; tokens: LocalTokens };
+
+function LocalApp({
+  config,
+  inspect,
+}: {
+  config: Extract<PanelConfig, { mode: 'local' }>;
+  inspect?: Inspect;
+}) {
+  const [state, setState] = useState<TokensState>({ status: 'loading' });
+  const [organizationId, setOrganizationId] = useState(config.organizationId);
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchLocalTokens(config.baseUrl, controller.signal).then(
+      (tokens) => setState({ status: 'ready', tokens }),
+      (error: unknown) => {
+        if (!controller.signal.aborted) {
+          setState({ status: 'error', message: error instanceof Error ? error.message : String(error) });
+        }
+      },
+    );
+    return () => controller.abort();
+  }, [config.baseUrl]);
+
+  const tokens = state.status === 'ready' ? state.tokens : null;
+  const organization =
+    tokens?.organizations.find((o) => o.id === organizationId) ?? tokens?.organizations[0] ?? null;
+  const connection = useMemo(
+    () => (tokens && organization ? localBackend(config.baseUrl, tokens.anonKey, organization) : null),
+    [config.baseUrl, tokens, organization],
+  );
+
+  if (state.status === 'loading') {
+    return (
+      <div className="loading" role="status">
+        <Spinner size={28} /> Подключение к локальному бэкенду…
+      </div>
+    );
+  }
+  if (state.status === 'error' || !tokens || !organization || !connection) {
+    return (
+      <div className="alert" role="alert">
+        <TriangleAlert size={18} aria-hidden="true" />
+        <p>{state.status === 'error' ? state.message : 'Локальный бэкенд не вернул ни одной организации.'}</p>
+      </div>
+    );
+  }
+
+  const switchOrganization = (id: string) => {
+    setOrganizationId(id);
+    const url = new URL(window.location.href);
+    url.searchParams.set('org', id);
+    window.history.replaceState(null, '', url);
+  };
+
+  return (
+    <>
+      <div className="toolbar">
+        <label className="org-switcher">
+          <Building size={16} aria-hidden="true" /> Организация
+          <select value={organization.id} onChange={(event) => switchOrganization(event.target.value)}>
+            {tokens.organizations.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <Panel
+        key={organization.id}
+        backend={connection.backend}
+        scan={connection.scan}
+        timings={config.timings}
+        inspect={inspect}
+      />
+    </>
+  );
+}

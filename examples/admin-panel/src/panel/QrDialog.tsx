@@ -1,0 +1,148 @@
+import { useWppSession } from '@wpp-sessions/react';
+import { CircleCheck, QrCode as QrIcon, RotateCcw, ScanLine, TriangleAlert } from 'lucide-react';
+import { type RefObject, useEffect, useState } from 'react';
+import { useNow } from './clock.js';
+import { Dialog } from './Dialog.js';
+import { useDemoScan } from './demo.js';
+import { errorText, REASON_TEXT, remaining } from './format.js';
+import { QrCode } from './QrCode.js';
+import { Button, Spinner } from './ui.js';
+
+/**
+ * The QR of one number in a dialog ("Подключение WhatsApp"): a spinner while the number is created, then the QR
+ * with "Ожидание сканирования…" and a countdown, then "WhatsApp подключён". An expired QR offers a new one, an
+ * error shows its reason and "Попробовать снова". "Отмена" (and Escape) cancels while that is possible, else
+ * closes. With a demo backend, "Сканировать (симуляция)" links the number as a phone would.
+ *
+ * @example
+ * ```tsx
+ * {newSessionId && <QrDialog id={newSessionId} onClose={dismissNew} returnFocus={headingRef} />}
+ * ```
+ */
+export function QrDialog({
+  id,
+  onClose,
+  returnFocus,
+}: {
+  id: string;
+  onClose(): void;
+  returnFocus: RefObject<HTMLElement | null>;
+}) {
+  const session = useWppSession(id);
+  const now = useNow();
+  const scan = useDemoScan();
+  const [scanError, setScanError] = useState<string | null>(null);
+  const gone = session === null;
+  useEffect(() => {
+    if (gone) onClose();
+  }, [gone, onClose]);
+  if (!session) return null;
+
+  const cancelOrClose = () => {
+    if (session.canCancel) session.cancel();
+    onClose();
+  };
+  const simulateScan = async () => {
+    setScanError(null);
+    try {
+      if (session.integrationId) await scan?.(session.integrationId);
+      session.check(); // do not wait for the next poll
+    } catch (error) {
+      setScanError(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const { status } = session;
+
+  return (
+    <Dialog label="Подключение WhatsApp" onEscape={cancelOrClose} returnFocus={returnFocus}>
+      <h2 className="dialog-title">
+        <QrIcon size={20} aria-hidden="true" /> Подключение WhatsApp
+      </h2>
+      <div className="qr-body" aria-live="polite" data-testid="qr-dialog-state" data-status={status}>
+        {status === 'creating' && (
+          <p className="center">
+            <Spinner size={32} /> <br /> Создание подключения…
+          </p>
+        )}
+        {status === 'checking' && (
+          <p className="center">
+            <Spinner size={32} /> <br /> Ожидание QR-кода…
+          </p>
+        )}
+        {status === 'qr_issued' && session.qr && (
+          <>
+            <p className="dialog-text">
+              Откройте WhatsApp на телефоне → Настройки → Связанные устройства → Привязка устройства и
+              наведите камеру на код.
+            </p>
+            <QrCode qr={session.qr} />
+            <p className="center">
+              <Spinner /> Ожидание сканирования…
+            </p>
+            {session.qrExpiresAt !== null && (
+              <p className="center muted" data-testid="qr-countdown">
+                QR-код действует ещё {remaining(session.qrExpiresAt, now)}
+              </p>
+            )}
+          </>
+        )}
+        {status === 'connected' && (
+          <p className="center success">
+            <CircleCheck size={40} aria-hidden="true" /> <br />
+            WhatsApp подключён{session.accountNumber ? ` (Session ${session.accountNumber})` : ''}.
+          </p>
+        )}
+        {status === 'disconnected' && (
+          <p className="note note-warning">
+            {session.reason === 'qr_expired'
+              ? 'Срок действия QR-кода истёк. Получите новый QR-код и отсканируйте его.'
+              : (session.reason && REASON_TEXT[session.reason]) || 'Номер не подключён.'}
+          </p>
+        )}
+        {status === 'error' && session.error && (
+          <p className="note note-error" role="alert">
+            <TriangleAlert size={16} aria-hidden="true" /> {errorText(session.error)}
+          </p>
+        )}
+        {status === 'disconnecting' && (
+          <p className="center">
+            <Spinner /> Отмена…
+          </p>
+        )}
+        {scanError && (
+          <p className="note note-error" role="alert">
+            Не удалось отсканировать: {scanError}
+          </p>
+        )}
+      </div>
+      <div className="dialog-actions">
+        {status === 'qr_issued' && scan && (
+          <Button variant="outline" onClick={simulateScan}>
+            <ScanLine size={16} aria-hidden="true" /> Сканировать (симуляция)
+          </Button>
+        )}
+        {session.canReconnect && (
+          <Button onClick={session.reconnect}>
+            <QrIcon size={16} aria-hidden="true" /> Получить новый QR
+          </Button>
+        )}
+        {session.canRetry && (
+          <Button onClick={session.retry}>
+            <RotateCcw size={16} aria-hidden="true" /> Попробовать снова
+          </Button>
+        )}
+        {status === 'connected' ? (
+          <Button onClick={onClose}>Готово</Button>
+        ) : session.canCancel ? (
+          <Button variant="outline" onClick={cancelOrClose}>
+            Отмена
+          </Button>
+        ) : (
+          <Button variant="outline" onClick={onClose}>
+            Закрыть
+          </Button>
+        )}
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,37 @@
+import { LoaderCircle } from 'lucide-react';
+import type { ButtonHTMLAttributes, ReactNode } from 'react';
+
+/** A real `<button>` in the shadcn look: `default`, `outline`, `destructive` or `ghost`. */
+export function Button({
+  variant = 'default',
+  size = 'default',
+  className,
+  type = 'button',
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & {
+  variant?: 'default' | 'outline' | 'destructive' | 'ghost';
+  size?: 'default' | 'sm';
+}) {
+  return (
+    <button
+      type={type}
+      className={['btn', `btn-${variant}`, `btn-size-${size}`, className].filter(Boolean).join(' ')}
+      {...props}
+    />
+  );
+}
+
+/** A spinning loader icon, hidden from screen readers (say what is loading next to it). */
+export function Spinner({ size = 16 }: { size?: number }) {
+  return <LoaderCircle className="spin" size={size} aria-hidden="true" />;
+}
+
+/** A labelled row of a card: a term and its value in monospace. */
+export function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="field">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}

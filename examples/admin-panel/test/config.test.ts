@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LOCAL_BACKEND, readConfig, timingsFrom } from '../src/config.js';
+
+describe('readConfig', () => {
+  it('uses a real Supabase project when both variables are set at build time', () => {
+    const env = { VITE_SUPABASE_URL: 'https://api.example.ru', VITE_SUPABASE_ANON_KEY: 'anon' };
+    expect(readConfig('?backend=sim', env)).toEqual({
+      mode: 'supabase',
+      url: 'https://api.example.ru',
+      anonKey: 'anon',
+      timings: {},
+      inspect: false,
+    });
+    expect(readConfig('', { VITE_SUPABASE_URL: 'https://api.example.ru' }).mode).toBe('local');
+  });
+
+  it('runs the simulated backend in the page with ?backend=sim', () => {
+    expect(readConfig('?backend=sim', {})).toEqual({ mode: 'sim', timings: {}, inspect: false });
+  });
+
+  it('defaults to the local backend, at ?backend=<url> and ?org=<id> when given', () => {
+    expect(readConfig('', {})).toEqual({
+      mode: 'local',
+      baseUrl: DEFAULT_LOCAL_BACKEND,
+      organizationId: null,
+      timings: {},
+      inspect: false,
+    });
+    expect(readConfig('?backend=http://127.0.0.1:6000/&org=org-b', {})).toMatchObject({
+      mode: 'local',
+      baseUrl: 'http://127.0.0.1:6000',
+      organizationId: 'org-b',
+    });
+  });
+
+  it('opens the inspector only in development', () => {
+    expect(readConfig('?backend=sim&inspect', { DEV: true }).inspect).toBe(true);
+    expect(readConfig('?backend=sim&inspect', { DEV: false }).inspect).toBe(false);
+    expect(readConfig('?backend=sim', { DEV: true }).inspect).toBe(false);
+  });
+});
+
+describe('timingsFrom', () => {
+  it('maps the query parameters to WppTimings', () => {
+    expect(timingsFrom(new URLSearchParams('qrTimeout=5000&qrPoll=500&recheck=0&poll=250'))).toEqual({
+      qrTimeout: 5000,
+      qrPollInterval: 500,
+      recheckInterval: 0,
+      pendingPollInterval: 250,
+    });
+  });
+
+  it('ignores values that are not whole non-negative numbers, and 0 except for recheck', () => {
+    expect(timingsFrom(new URLSearchParams('qrTimeout=abc&qrPoll=-1&poll=0&recheck=1.5'))).toEqual({});
+  });
+});

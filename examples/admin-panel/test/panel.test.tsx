@@ -1,0 +1,354 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  advance,
+  badge,
+  button,
+  cardOf,
+  cards,
+  hasButton,
+  MODES,
+  qrDialog,
+  renderPanel,
+  simulated,
+} from './harness.js';
+
+describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  describe("the seed's state table", () => {
+    it('loading shows a spinner', async () => {
+      renderPanel({ backend: simulated({ sessions: [{ state: 'connected' }] }), strict });
+      expect(screen.getByText(/Загрузка подключений…/).closest('[role="status"]')).not.toBeNull();
+      expect(cards()).toHaveLength(0);
+      expect(hasButton(/Подключить/)).toBe(false);
+      await advance(100);
+      expect(screen.queryByText('Загрузка подключений…')).toBeNull();
+    });
+
+    it('no sessions shows "Подключить WhatsApp" and nothing else to do', async () => {
+      renderPanel({ backend: simulated(), strict });
+      await advance(100);
+      expect(cards()).toHaveLength(0);
+      expect(button('Подключить WhatsApp')).toBeTruthy();
+      expect(hasButton('Подключить ещё один WhatsApp')).toBe(false);
+    });
+
+    it('sessions show their cards and "Подключить ещё один WhatsApp"', async () => {
+      renderPanel({
+        backend: simulated({ sessions: [{ state: 'connected' }, { state: 'offline' }] }),
+        strict,
+      });
+      await advance(300);
+      expect(cards()).toHaveLength(2);
+      expect(button('Подключить ещё один WhatsApp')).toBeTruthy();
+      expect(hasButton('Подключить WhatsApp')).toBe(false);
+    });
+
+    it('a new connection shows its QR in a dialog', async () => {
+      renderPanel({ backend: simulated({ sessions: [{ state: 'connected' }] }), strict });
+      await advance(300);
+      fireEvent.click(button('Подключить ещё один WhatsApp'));
+      const dialog = qrDialog()!;
+      expect(dialog.getAttribute('aria-modal')).toBe('true');
+      expect(dialog.textContent).toContain('Создание подключения…');
+      await advance(100);
+      expect(within(dialog).getByTestId('qr').querySelector('svg')).not.toBeNull();
+    });
+  });
+
+  it('cards show name, status words, session id, masked key, check age and only the allowed actions', async () => {
+    const backend = simulated({
+      sessions: [
+        { state: 'connected', name: 'Продажи' },
+        { state: 'offline', name: 'Поддержка' },
+      ],
+    });
+    renderPanel({ backend, strict });
+    await advance(100);
+    const sales = cardOf('0000000000001');
+    expect(sales.getAttribute('aria-label')).toBe('Продажи 0000000000001');
+    expect(badge(sales)).toBe('⏳ Проверка…');
+    expect(within(sales).getByTestId('checked-ago').textContent).toBe('ещё не проверено');
+
+    await advance(100);
+    const support = cardOf('0000000000002');
+    expect(badge(sales)).toBe('🟢 Подключено');
+    expect(badge(support)).toBe('🔴 Отключено');
+    expect(within(sales).getByText('0000000000001').tagName).toBe('CODE');
+    expect(within(sales).getByText(/^•+[^•]{0,4}$/).tagName).toBe('CODE'); // the core's mask
+    expect(within(sales).getByTestId('checked-ago').textContent).toBe('проверено только что');
+    // Checked at 200 ms; the shared clock ticks every second from when the cards mounted (100 ms): 6100 is 5.9 s.
+    await advance(6_000);
+    expect(within(sales).getByTestId('checked-ago').textContent).toBe('проверено 5 с назад');
+
+    expect(hasButton('Отключить', sales)).toBe(true);
+    expect(hasButton('Получить новый QR', sales)).toBe(false);
+    expect(hasButton('Попробовать снова', sales)).toBe(false);
+    expect(hasButton('Получить новый QR', support)).toBe(true);
+    expect(hasButton('Отключить', support)).toBe(true);
+    expect(support.textContent).toContain('Номер не в сети');
+    expect(document.body.innerHTML).not.toContain('secret');
+  });
+
+  it('adds a number: QR, waiting, countdown, simulated scan, connected, closed', async () => {
+    const backend = simulated();
+    renderPanel({ backend, strict, timings: { qrTimeout: 120_000 } });
+    await advance(100);
+    const opener = button('Подключить WhatsApp');
+    opener.focus();
+    fireEvent.click(opener);
+    const dialog = qrDialog()!;
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    await advance(100);
+    expect(dialog.textContent).toContain('Ожидание сканирования…');
+    expect(within(dialog).getByTestId('qr-countdown').textContent).toBe('QR-код действует ещё 2:00');
+    await advance(15_000);
+    expect(within(dialog).getByTestId('qr-countdown').textContent).toMatch(/QR-код действует ещё 1:4\d/);
+    expect(badge(cards()[0]!)).toBe('📷 Ожидает сканирования QR');
+
+    fireEvent.click(button('Сканировать (симуляция)', dialog));
+    await advance(200);
+    expect(dialog.textContent).toContain('WhatsApp подключён (Session 0000000000001)');
+    expect(badge(cardOf('0000000000001'))).toBe('🟢 Подключено');
+    expect(screen.getByTestId('announcer').textContent).toBe('WhatsApp (WPP) 0000000000001: Подключено');
+
+    fireEvent.click(button('Готово', dialog));
+    await advance(0);
+    expect(qrDialog()).toBeNull();
+    expect(document.activeElement?.textContent).toContain('Подключить ещё один WhatsApp');
+    expect(backend.stats().calls.create).toBe(1);
+  });
+
+  it('an expired QR says so and offers a new one', async () => {
+    const backend = simulated();
+    renderPanel({ backend, strict, timings: { qrTimeout: 5_000 } });
+    await advance(100);
+    fireEvent.click(button('Подключить WhatsApp'));
+    await advance(100);
+    const dialog = qrDialog()!;
+    await advance(5_000);
+    expect(dialog.textContent).toContain('Срок действия QR-кода истёк');
+    expect(within(dialog).queryByTestId('qr')).toBeNull();
+    expect(dialog.textContent).not.toContain('Ожидание сканирования…');
+
+    fireEvent.click(button('Получить новый QR', dialog));
+    await advance(100);
+    expect(within(dialog).getByTestId('qr')).toBeTruthy();
+    expect(backend.stats().calls.start).toBe(1);
+  });
+
+  it('a saved number whose QR expired says so on its card and offers a new QR', async () => {
+    const backend = simulated({ sessions: [{ state: 'qr' }] });
+    renderPanel({ backend, strict, timings: { qrTimeout: 5_000 } });
+    await advance(200);
+    const card = cardOf('0000000000001');
+    expect(badge(card)).toBe('📷 Ожидает сканирования QR');
+    expect(hasButton('Показать QR', card)).toBe(true);
+    await advance(5_000);
+    expect(badge(card)).toBe('🔴 Отключено');
+    expect(card.textContent).toContain('Срок действия QR-кода истёк');
+
+    fireEvent.click(button('Получить новый QR', card));
+    const dialog = qrDialog()!;
+    await advance(100);
+    expect(within(dialog).getByTestId('qr')).toBeTruthy();
+  });
+
+  it('a failed creation shows the reason and "Попробовать снова"', async () => {
+    let failing = true;
+    const backend = simulated({
+      fault: (operation) =>
+        failing && operation === 'create' ? { kind: 'error', code: 'server', message: 'Upstream 502' } : null,
+    });
+    renderPanel({ backend, strict });
+    await advance(100);
+    fireEvent.click(button('Подключить WhatsApp'));
+    await advance(100);
+    const dialog = qrDialog()!;
+    expect(within(dialog).getByRole('alert').textContent).toContain('Ошибка сервера: Upstream 502');
+    expect(backend.stats().calls.create).toBe(1);
+    await advance(60_000); // never retried by itself
+    expect(backend.stats().calls.create).toBe(1);
+
+    failing = false;
+    fireEvent.click(button('Попробовать снова', dialog));
+    await advance(100);
+    expect(within(dialog).getByTestId('qr')).toBeTruthy();
+  });
+
+  it('"Отмена" cancels the new number', async () => {
+    const backend = simulated({ sessions: [{ state: 'connected' }] });
+    renderPanel({ backend, strict });
+    await advance(300);
+    fireEvent.click(button('Подключить ещё один WhatsApp'));
+    await advance(100);
+    fireEvent.click(button('Отмена', qrDialog()!));
+    await advance(300);
+    expect(qrDialog()).toBeNull();
+    expect(cards()).toHaveLength(1);
+    expect(backend.stats().calls.disconnect).toBe(1);
+  });
+
+  it('disconnect asks first, shows a pending state, then the card is gone', async () => {
+    const backend = simulated({ sessions: [{ state: 'connected' }, { state: 'connected' }] });
+    renderPanel({ backend, strict });
+    await advance(300);
+    const card = cardOf('0000000000001');
+
+    fireEvent.click(button('Отключить', card));
+    let dialog = screen.getByRole('dialog', { name: 'Отключение WhatsApp' });
+    fireEvent.click(button('Отмена', dialog));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(backend.stats().calls.disconnect).toBe(0);
+
+    fireEvent.click(button('Отключить', card));
+    dialog = screen.getByRole('dialog', { name: 'Отключение WhatsApp' });
+    fireEvent.click(button('Отключить', dialog));
+    expect(dialog.textContent).toContain('Отключение…');
+    expect(button('Отключение…', dialog).disabled).toBe(true);
+    expect(badge(card)).toBe('⏳ Отключение…');
+    expect(button('Отключение…', card).disabled).toBe(true);
+
+    await advance(100);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(cards()).toHaveLength(1);
+    expect(backend.stats().calls.disconnect).toBe(1);
+    await advance(0);
+    expect(document.activeElement?.id).toBe('wpp-panel-title');
+  });
+
+  it('a failed disconnect shows its reason in the dialog and can be retried', async () => {
+    let failing = true;
+    const backend = simulated({
+      sessions: [{ state: 'connected' }],
+      fault: (operation) =>
+        failing && operation === 'disconnect'
+          ? { kind: 'error', code: 'timeout', message: 'HTTP 504' }
+          : null,
+    });
+    renderPanel({ backend, strict });
+    await advance(300);
+    fireEvent.click(button('Отключить', cardOf('0000000000001')));
+    const dialog = screen.getByRole('dialog', { name: 'Отключение WhatsApp' });
+    fireEvent.click(button('Отключить', dialog));
+    await advance(100);
+    expect(within(dialog).getByRole('alert').textContent).toContain('Сервер не ответил вовремя: HTTP 504');
+    failing = false;
+    fireEvent.click(button('Попробовать снова', dialog));
+    await advance(100);
+    expect(cards()).toHaveLength(0);
+    expect(button('Подключить WhatsApp')).toBeTruthy();
+  });
+
+  it('"Обновить статусы" re-checks every session', async () => {
+    const backend = simulated({ sessions: [{ state: 'connected' }, { state: 'connected' }] });
+    renderPanel({ backend, strict, timings: { recheckInterval: 0 } });
+    await advance(300);
+    expect(backend.stats().calls.getStatus).toBe(2);
+    backend.drop('0000000000002');
+    fireEvent.click(button('Обновить статусы'));
+    await advance(300);
+    expect(backend.stats().calls.listSessions).toBe(2);
+    expect(backend.stats().calls.getStatus).toBe(4);
+    expect(badge(cardOf('0000000000001'))).toBe('🟢 Подключено');
+    expect(badge(cardOf('0000000000002'))).toBe('🔴 Отключено');
+  });
+
+  it('a list error shows the reason and "Попробовать снова"', async () => {
+    let failing = true;
+    const backend = simulated({
+      sessions: [{ state: 'connected' }],
+      fault: (operation) =>
+        failing && operation === 'listSessions'
+          ? { kind: 'error', code: 'unauthorized', message: 'JWT expired' }
+          : null,
+    });
+    renderPanel({ backend, strict });
+    await advance(100);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('Не удалось загрузить подключения. Нужно войти заново: JWT expired');
+    failing = false;
+    fireEvent.click(button('Попробовать снова', alert));
+    await advance(300);
+    expect(cards()).toHaveLength(1);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('a session error shows its reason and retries', async () => {
+    let failing = true;
+    const backend = simulated({
+      sessions: [{ state: 'connected' }],
+      fault: (operation) =>
+        failing && operation === 'getStatus' ? { kind: 'error', code: 'forbidden', message: 'RLS' } : null,
+    });
+    renderPanel({ backend, strict });
+    await advance(300);
+    const card = cardOf('0000000000001');
+    expect(badge(card)).toBe('⚠️ Ошибка');
+    expect(within(card).getByRole('alert').textContent).toBe('Нет доступа: RLS');
+    failing = false;
+    fireEvent.click(button('Попробовать снова', card));
+    await advance(100);
+    expect(badge(card)).toBe('🟢 Подключено');
+  });
+
+  it('an unusable saved row is shown as an error naming the field, and can only be removed', async () => {
+    const backend = simulated({
+      rawRows: [
+        {
+          id: '11111111-1111-4111-8111-111111111111',
+          organization_id: '00000000-0000-4000-8000-0000000000aa',
+          messenger_type: 'whatsapp',
+          provider: 'wpp',
+          name: 'Старый номер',
+          is_active: true,
+          settings: { wppApiKey: 'abcdefghijklmnop' },
+        },
+      ],
+    });
+    renderPanel({ backend, strict });
+    await advance(300);
+    const card = screen.getByRole('article', { name: 'Старый номер' });
+    expect(badge(card)).toBe('⚠️ Ошибка');
+    expect(within(card).getByRole('alert').textContent).toContain('Запись интеграции повреждена');
+    expect(within(card).getByRole('alert').textContent).toContain('wppAccountNumber');
+    expect(
+      within(card)
+        .getAllByRole('button')
+        .map((b) => b.textContent?.trim()),
+    ).toEqual(['Отключить']);
+  });
+
+  it('draws an image QR with <img>', async () => {
+    const png =
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+    const backend = simulated();
+    const getStatus = backend.getStatus;
+    const withImages = {
+      ...backend,
+      getStatus: async (...args: Parameters<typeof getStatus>) => {
+        const result = await getStatus(...args);
+        return result.status === 'qr_issued'
+          ? { status: 'qr_issued' as const, qr: { kind: 'image' as const, src: png } }
+          : result;
+      },
+      create: async (...args: Parameters<typeof backend.create>) => {
+        const result = await backend.create(...args);
+        return {
+          ...result,
+          status: { status: 'qr_issued' as const, qr: { kind: 'image' as const, src: png } },
+        };
+      },
+    };
+    renderPanel({ backend: withImages, strict, withScan: false });
+    await advance(100);
+    fireEvent.click(button('Подключить WhatsApp'));
+    await advance(100);
+    const qr = within(qrDialog()!).getByTestId('qr');
+    expect(qr.querySelector('img')?.getAttribute('src')).toBe(png);
+    expect(qr.querySelector('svg')).toBeNull();
+    expect(hasButton('Сканировать (симуляция)')).toBe(false);
+  });
+});

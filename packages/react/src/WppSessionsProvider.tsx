@@ -1,0 +1,61 @@
+import { createSessionsMachine, type WppBackend, type WppTimings } from '@wpp-sessions/core';
+import { useActorRef } from '@xstate/react';
+import { type ReactNode, useState } from 'react';
+import type { InspectionEvent, Observer } from 'xstate';
+import { WppSessionsContext } from './context.js';
+import { replaySafeBackend } from './replaySafeBackend.js';
+
+/** Props of `WppSessionsProvider`. */
+export interface WppSessionsProviderProps {
+  /**
+   * Where the sessions come from: `createSupabaseBackend(supabase)` in an app, `createSimulatedBackend()` in tests
+   * and demos. Read once, when the provider mounts: to switch backends, remount the provider with a new `key`.
+   */
+  backend: WppBackend;
+  /** Read once, when the provider mounts. */
+  options?: {
+    /**
+     * Most status requests in flight at once over all sessions.
+     * @default 6
+     */
+    concurrency?: number;
+    /** Timings; missing ones take `DEFAULT_TIMINGS` (QR shown 120 s, polled every 2 s, re-check every 60 s). */
+    timings?: Partial<WppTimings>;
+  };
+  /**
+   * Sees every event of every machine, passed to the actor as is: e.g. `createBrowserInspector().inspect` from
+   * `@statelyai/inspect`. Read once, when the provider mounts.
+   */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  children?: ReactNode;
+}
+
+/**
+ * Runs the WPP sessions of the organization for the components inside it: lists the saved sessions, checks each
+ * one's live status, and serves `useWppSessions()` and `useWppSession(id)`. One collection actor per provider,
+ * started on mount and stopped on unmount; StrictMode's double mount does not repeat any backend call.
+ *
+ * The props are read once. To point the panel at another backend (another organization, say), give the provider
+ * a new `key`: `<WppSessionsProvider key={orgId} backend={backend}>`.
+ *
+ * @example
+ * ```tsx
+ * const backend = createSupabaseBackend(supabase);
+ *
+ * export function IntegrationsPage() {
+ *   return (
+ *     <WppSessionsProvider backend={backend} options={{ timings: { qrTimeout: 120_000 } }}>
+ *       <WppConnectPanel />
+ *     </WppSessionsProvider>
+ *   );
+ * }
+ * ```
+ */
+export function WppSessionsProvider({ backend, options, inspect, children }: WppSessionsProviderProps) {
+  // Built once: useActorRef keeps its first actor, and the machine's limiter must stay the one that actor uses.
+  const [machine] = useState(() =>
+    createSessionsMachine(replaySafeBackend(backend), { concurrency: options?.concurrency }),
+  );
+  const actor = useActorRef(machine, { input: { timings: options?.timings }, inspect });
+  return <WppSessionsContext.Provider value={actor}>{children}</WppSessionsContext.Provider>;
+}

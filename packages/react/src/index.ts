@@ -1,0 +1,17 @@
+export type {
+  DisconnectReason,
+  QrValue,
+  SessionCommands,
+  SessionError,
+  SessionStatus,
+  SessionsCommands,
+  SessionsView,
+  SessionView,
+  WppBackend,
+  WppErrorCode,
+  WppTimings,
+} from '@wpp-sessions/core';
+export { useWppSession } from './useWppSession.js';
+export { useWppSessions } from './useWppSessions.js';
+export type { WppSessionsProviderProps } from './WppSessionsProvider.js';
+export { WppSessionsProvider } from './WppSessionsProvider.js';
