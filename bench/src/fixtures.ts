@@ -1,0 +1,74 @@
+import { createSimulatedBackend, type SimulatedBackend, type WppBackend } from '@wpp-sessions/core';
+
+/** The saved state of one seeded number. */
+export type SeedState = 'connected' | 'offline' | 'qr';
+
+/**
+ * A deterministic, realistic mix of saved numbers: mostly connected, every 4th offline, every 25th left waiting for
+ * a scan (it shows a QR, so our library keeps polling it once known).
+ *
+ * @example
+ * ```ts
+ * seedStates(4); // ['connected', 'connected', 'connected', 'offline']
+ * ```
+ */
+export function seedStates(count: number): SeedState[] {
+  return Array.from({ length: count }, (_, index) => {
+    if (index % 25 === 24) return 'qr';
+    if (index % 4 === 3) return 'offline';
+    return 'connected';
+  });
+}
+
+/**
+ * The simulated backend every scenario uses, for the baseline and for us alike.
+ * The QR phase is made long (10 min) so that no number goes offline during a scenario.
+ *
+ * @example
+ * ```ts
+ * const backend = seededBackend(50, 100);
+ * ```
+ */
+export function seededBackend(count: number, latency: number): SimulatedBackend {
+  return createSimulatedBackend({
+    latency,
+    qrExpireMs: 600_000,
+    sessions: seedStates(count).map((state) => ({ state })),
+  });
+}
+
+/** A backend that remembers when its list answer arrived (same wrapper for the baseline and for us). */
+export interface ListProbe {
+  backend: WppBackend;
+  /** Virtual time of the first list answer, or `null`. */
+  listedAt(): number | null;
+}
+
+/**
+ * Wraps a backend to record when the first `listSessions` answer arrived, so that P1 can time the status phase
+ * alone (the ideal `ceil(N / 6) × latency` leaves the list request out).
+ *
+ * @example
+ * ```ts
+ * const probe = withListProbe(seededBackend(10, 100));
+ * createWppSessions(probe.backend).start();
+ * ```
+ */
+export function withListProbe(backend: WppBackend): ListProbe {
+  let listedAt: number | null = null;
+  return {
+    backend: {
+      listSessions: async (signal) => {
+        const records = await backend.listSessions(signal);
+        listedAt ??= Date.now();
+        return records;
+      },
+      getStatus: (ref, signal) => backend.getStatus(ref, signal),
+      getQr: (ref, signal) => backend.getQr(ref, signal),
+      create: (params, signal) => backend.create(params, signal),
+      start: (ref, signal) => backend.start(ref, signal),
+      disconnect: (ref, signal) => backend.disconnect(ref, signal),
+    },
+    listedAt: () => listedAt,
+  };
+}

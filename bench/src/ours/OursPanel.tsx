@@ -1,0 +1,65 @@
+import type { WppBackend } from '@wpp-sessions/core';
+import { useWppSession, useWppSessions, WppSessionsProvider } from '@wpp-sessions/react';
+import { memo } from 'react';
+import { useRenderProbe } from '../probe.js';
+
+/**
+ * The same panel on our hooks, as an app would write it: the list reads only the ids, each card reads only its own
+ * session. Rendered with the same plain elements as the baseline.
+ *
+ * @example
+ * ```tsx
+ * createRoot(container).render(<OursPanel backend={createSimulatedBackend({ latency: 100 })} />);
+ * ```
+ */
+export function OursPanel({ backend }: { backend: WppBackend }) {
+  return (
+    <WppSessionsProvider backend={backend}>
+      <SessionList />
+    </WppSessionsProvider>
+  );
+}
+
+function SessionList() {
+  const { status, ids, refresh, connectNew } = useWppSessions();
+  if (status === 'loading') return <div>Загрузка…</div>;
+  return (
+    <div className="space-y-4">
+      {ids.map((id) => (
+        <SessionCard key={id} id={id} />
+      ))}
+      <button type="button" onClick={refresh}>
+        Обновить статусы
+      </button>
+      <button type="button" onClick={connectNew}>
+        {ids.length > 0 ? 'Подключить ещё один WhatsApp' : 'Подключить WhatsApp'}
+      </button>
+    </div>
+  );
+}
+
+// memo, as the hooks' docs recommend: a card re-renders only when its own session does.
+const SessionCard = memo(function SessionCard({ id }: { id: string }) {
+  const session = useWppSession(id);
+  const status = session?.status ?? 'checking';
+  useRenderProbe(id, status !== 'checking' && status !== 'creating');
+  if (session === null) return null;
+  return (
+    <div className="card">
+      <h3>{session.name}</h3>
+      <span>
+        {status === 'connected' ? '🟢 Подключено' : status === 'checking' ? '⏳ Проверка...' : '🔴 Отключено'}
+      </span>
+      <div>
+        <span>Session:</span> <code>{session.accountNumber}</code>
+      </div>
+      <div>
+        <span>API Key:</span> <code>{session.apiKeyMasked}</code>
+      </div>
+      {session.qr !== null && <code>{session.qr.kind === 'text' ? session.qr.value : session.qr.src}</code>}
+      <button type="button" disabled={!session.canDisconnect} onClick={session.disconnect}>
+        Отключить
+      </button>
+    </div>
+  );
+});

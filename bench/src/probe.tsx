@@ -1,0 +1,67 @@
+import { createContext, type ReactNode, useContext } from 'react';
+
+/** Counts session-card renders and remembers when each card first showed a known status. */
+export interface RenderProbe {
+  /** Called by a card on every render. */
+  cardRendered(id: string, known: boolean): void;
+  /** Virtual time at which every expected card showed a known status, or `null`. */
+  allKnownAt(): number | null;
+  /** Card renders that happened at or before virtual time `time`. */
+  rendersUntil(time: number): number;
+}
+
+/**
+ * Creates a probe that expects `expected` cards.
+ *
+ * @example
+ * ```ts
+ * const probe = createRenderProbe(100);
+ * // … render under <ProbeProvider probe={probe}> …
+ * probe.rendersUntil(probe.allKnownAt()!);
+ * ```
+ */
+export function createRenderProbe(expected: number): RenderProbe {
+  const renderTimes: number[] = [];
+  const knownAt = new Map<string, number>();
+  let allKnownAt: number | null = null;
+  return {
+    cardRendered(id, known) {
+      const now = Date.now();
+      renderTimes.push(now);
+      if (known && !knownAt.has(id)) {
+        knownAt.set(id, now);
+        if (knownAt.size === expected) allKnownAt = now;
+      }
+    },
+    allKnownAt: () => allKnownAt,
+    // Every render of one commit happens at the same virtual instant, so the commit that makes the last status
+    // known is counted whole.
+    rendersUntil: (time) => renderTimes.filter((t) => t <= time).length,
+  };
+}
+
+const ProbeContext = createContext<RenderProbe | null>(null);
+
+/**
+ * Makes a probe available to the cards below.
+ *
+ * @example
+ * ```tsx
+ * <ProbeProvider probe={probe}><Panel /></ProbeProvider>
+ * ```
+ */
+export function ProbeProvider({ probe, children }: { probe: RenderProbe; children: ReactNode }) {
+  return <ProbeContext.Provider value={probe}>{children}</ProbeContext.Provider>;
+}
+
+/**
+ * The only instrumentation in the cards: one call per render.
+ *
+ * @example
+ * ```tsx
+ * useRenderProbe(id, status !== 'checking');
+ * ```
+ */
+export function useRenderProbe(id: string, known: boolean): void {
+  useContext(ProbeContext)?.cardRendered(id, known);
+}
