@@ -14,7 +14,7 @@ export interface SessionView {
   name: string;
   /** The WPP session id (`wppAccountNumber`), or `null`. */
   accountNumber: string | null;
-  /** The API key as `abcd••••wxyz`, or `null`. Never the full key. */
+  /** The API key as `••••wxyz`, or `null`. Never the full key. */
   apiKeyMasked: string | null;
   /** Whether the row is the organization's primary WhatsApp integration. */
   isPrimary: boolean;

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, setup, stateIn } from 'xstate';
 import { type SessionError, toSessionError } from '../backend/backend.errors.js';
 import type { CreateResult, SessionRecord, SessionRef, StatusResult } from '../backend/backend.port.js';
 import { type QrValue, sameQr } from '../backend/qr.js';
@@ -86,12 +86,26 @@ export const sessionMachine = setup({
       context.attempt < context.timings.retryAttempts,
     failedOnStart: ({ context }) => context.failedOperation === 'start',
     failedOnDisconnect: ({ context }) => context.failedOperation === 'disconnect',
+    isStarting: stateIn({ checking: 'starting' }),
     isUnderPollFailureLimit: ({ context }) => context.pollFailures + 1 < context.timings.qrPollFailures,
   },
   actions: {
     setChecked: assign({
       lastCheckedAt: () => Date.now(),
       attempt: 0,
+      error: null,
+      failedOperation: null,
+      nextRetryAt: null,
+      pollFailures: 0,
+      detail: ({ event }) => {
+        const output = outputOf<StatusResult>(event);
+        return 'detail' in output ? (output.detail ?? null) : null;
+      },
+    }),
+    // A "still starting" answer has not settled anything: it keeps the retry count, so a backend that answers
+    // "starting" forever runs out of automatic retries instead of being polled forever.
+    setPending: assign({
+      lastCheckedAt: () => Date.now(),
       error: null,
       failedOperation: null,
       nextRetryAt: null,
@@ -131,7 +145,8 @@ export const sessionMachine = setup({
     scheduleRetry: assign(({ context }) => {
       const { retryBaseDelay, retryMaxDelay } = context.timings;
       const base = Math.min(retryMaxDelay, retryBaseDelay * 2 ** context.attempt);
-      const retryDelay = Math.round(base * (0.75 + Math.random() * 0.5));
+      // ±25 % jitter, and never above retryMaxDelay (the documented longest delay).
+      const retryDelay = Math.min(retryMaxDelay, Math.round(base * (0.75 + Math.random() * 0.5)));
       return { attempt: context.attempt + 1, retryDelay, nextRetryAt: Date.now() + retryDelay };
     }),
     clearRetry: assign({ nextRetryAt: null }),
@@ -152,11 +167,13 @@ export const sessionMachine = setup({
     notifyParent: enqueueActions(({ context, enqueue }, params: { type: SessionParentEvent['type'] }) => {
       if (!context.parent) return;
       const event: SessionParentEvent =
-        params.type === 'session.created'
-          ? { type: 'session.created', id: context.id, integrationId: context.record!.integrationId }
-          : params.type === 'session.createFailed'
-            ? { type: 'session.createFailed', id: context.id }
-            : { type: 'session.removed', id: context.id, relist: context.record === null };
+        params.type === 'session.creating'
+          ? { type: 'session.creating', id: context.id }
+          : params.type === 'session.created'
+            ? { type: 'session.created', id: context.id, integrationId: context.record!.integrationId }
+            : params.type === 'session.createFailed'
+              ? { type: 'session.createFailed', id: context.id }
+              : { type: 'session.removed', id: context.id, relist: context.record === null };
       enqueue.sendTo(context.parent, event);
     }),
   },
@@ -194,6 +211,8 @@ export const sessionMachine = setup({
       ],
     },
     creating: {
+      // Also on the admin's retry of a failed create: the collection allows one create at a time.
+      entry: { type: 'notifyParent', params: { type: 'session.creating' } },
       invoke: {
         src: 'create',
         input: { addNew: true },
@@ -251,13 +270,24 @@ export const sessionMachine = setup({
       initial: 'requesting',
       entry: 'clearRetry',
       after: {
-        checkTimeout: {
-          target: 'error',
-          actions: {
-            type: 'setDeadlineError',
-            params: { operation: 'check', message: 'The status did not settle in time' },
+        // A hanging `start` is retried as a `start` (the admin asked for a new QR), anything else as a check.
+        checkTimeout: [
+          {
+            guard: 'isStarting',
+            target: 'error',
+            actions: {
+              type: 'setDeadlineError',
+              params: { operation: 'start', message: 'Asking for a new QR took too long' },
+            },
           },
-        },
+          {
+            target: 'error',
+            actions: {
+              type: 'setDeadlineError',
+              params: { operation: 'check', message: 'The status did not settle in time' },
+            },
+          },
+        ],
       },
       states: {
         requesting: {
@@ -272,7 +302,7 @@ export const sessionMachine = setup({
                 target: '#session.disconnected',
                 actions: ['setChecked', { type: 'setReason', params: { reason: 'offline' } }],
               },
-              { target: 'waiting', actions: 'setChecked' },
+              { target: 'waiting', actions: 'setPending' },
             ],
             onError: {
               target: '#session.error',
@@ -287,7 +317,7 @@ export const sessionMachine = setup({
             onDone: [
               { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
               { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
-              { target: 'waiting', actions: 'setChecked' },
+              { target: 'waiting', actions: 'setPending' },
             ],
             onError: {
               target: '#session.error',

@@ -43,7 +43,7 @@ export interface WppTimings {
   retryMaxDelay: number;
   /** Automatic retries of a retryable status failure before waiting for the admin. @default 5 */
   retryAttempts: number;
-  /** Failed status polls in a row tolerated while a QR is shown before the session turns `error`. @default 3 */
+  /** Failed status polls in a row, while a QR is shown, that turn the session `error`. @default 3 */
   qrPollFailures: number;
 }
 
@@ -107,6 +107,7 @@ export type SessionEvent =
 
 /** What a session tells its collection. */
 export type SessionParentEvent =
+  | { type: 'session.creating'; id: string }
   | { type: 'session.created'; id: string; integrationId: string }
   | { type: 'session.createFailed'; id: string }
   | { type: 'session.removed'; id: string; relist: boolean };

@@ -1,6 +1,12 @@
 /**
  * A concurrency limit shared by many actors: at most `limit` tasks run at once, the rest wait in order. A waiting
  * task whose signal aborts leaves the queue without ever starting.
+ *
+ * @example
+ * ```ts
+ * const limit = createLimiter(6);
+ * const status = await limit(signal, () => backend.getStatus(ref, signal));
+ * ```
  */
 export function createLimiter(limit: number) {
   if (!Number.isInteger(limit) || limit < 1) {
@@ -9,13 +15,18 @@ export function createLimiter(limit: number) {
   let running = 0;
   const queue: Array<() => void> = [];
 
+  // A finished task hands its slot straight to the next waiting one (`running` stays the same), so a caller that
+  // arrives before the waiting task resumes cannot take the slot beside it.
   function release() {
-    running -= 1;
-    queue.shift()?.();
+    const next = queue.shift();
+    if (next) next();
+    else running -= 1;
   }
 
   return async function run<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T> {
-    if (running >= limit) {
+    if (running < limit) running += 1;
+    else {
+      // Resolves once a finishing task has handed its slot over (already counted in `running`).
       await new Promise<void>((resolve, reject) => {
         const start = () => {
           signal.removeEventListener('abort', onAbort);
@@ -30,7 +41,6 @@ export function createLimiter(limit: number) {
         signal.addEventListener('abort', onAbort, { once: true });
       });
     }
-    running += 1;
     try {
       return await task();
     } finally {

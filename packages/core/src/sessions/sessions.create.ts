@@ -27,6 +27,9 @@ export interface WppSessionsOptions {
  */
 export function createSessionsMachine(backend: WppBackend, options: WppSessionsOptions = {}) {
   const limit = createLimiter(options.concurrency ?? 6);
+  // One `create` at a time over the whole collection, whatever path started it (connect new, or the admin's
+  // retry of a failed create while another number is being created): a second one waits for the first.
+  const createOne = createLimiter(1);
   const session = sessionMachine.provide({
     actors: {
       getStatus: fromPromise(({ input, signal }) =>
@@ -34,7 +37,7 @@ export function createSessionsMachine(backend: WppBackend, options: WppSessionsO
       ),
       getQr: fromPromise(({ input, signal }) => limit(signal, () => backend.getQr(input.ref, signal))),
       start: fromPromise(({ input, signal }) => limit(signal, () => backend.start(input.ref, signal))),
-      create: fromPromise(({ input, signal }) => backend.create(input, signal)),
+      create: fromPromise(({ input, signal }) => createOne(signal, () => backend.create(input, signal))),
       disconnect: fromPromise(({ input, signal }) => backend.disconnect(input.ref, signal)),
     },
   });

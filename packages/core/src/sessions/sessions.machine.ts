@@ -42,9 +42,14 @@ export const sessionsMachine = setup({
     startList: assign(({ context }) => ({
       sequence: context.sequence + 1,
       listSequence: context.sequence + 1,
+      // A list is running: no automatic retry is pending (a stale time would show once retries run out).
+      nextRetryAt: null,
     })),
     reconcile: enqueueActions(({ context, event, enqueue, self }) => {
-      const records = outputOf<SessionRecord[]>(event);
+      // A number removed after this list was asked for is gone: the list read its row before the delete.
+      const records = outputOf<SessionRecord[]>(event).filter(
+        (record) => (context.removedAt[record.integrationId] ?? -1) < context.listSequence,
+      );
       const byIntegration = new Map<string, string>();
       for (const id of context.ids) {
         const integrationId = context.refs[id]?.getSnapshot().context.record?.integrationId;
@@ -66,9 +71,13 @@ export const sessionsMachine = setup({
         enqueue.sendTo(ref, { type: 'session.update', record });
         enqueue.sendTo(ref, { type: 'session.check' });
       }
-      // A session the list does not name stays only if it was added after this list was asked for.
+      // A session the list does not name stays only if it was added after this list was asked for, or if it has
+      // no row to be listed by (a number still being created, or whose create failed and awaits the admin).
       const kept = context.ids.filter(
-        (id) => !listed.has(id) && (context.spawnedAt[id] ?? 0) > context.listSequence,
+        (id) =>
+          !listed.has(id) &&
+          ((context.spawnedAt[id] ?? 0) > context.listSequence ||
+            context.refs[id]?.getSnapshot().context.record === null),
       );
       const removed = context.ids.filter((id) => !listed.has(id) && !kept.includes(id));
       for (const id of removed) enqueue.stopChild(context.refs[id]!);
@@ -92,6 +101,10 @@ export const sessionsMachine = setup({
           ids: sameList(ids, context.ids) ? context.ids : ids,
           refs,
           spawnedAt,
+          // Removals before this list was asked for are settled by it; later lists need not know them.
+          removedAt: Object.fromEntries(
+            Object.entries(context.removedAt).filter(([, at]) => at >= context.listSequence),
+          ),
           error: null,
           attempt: 0,
           nextRetryAt: null,
@@ -117,6 +130,28 @@ export const sessionsMachine = setup({
         creatingId: id,
       };
     }),
+    setCreating: assign(({ event }) => (event.type === 'session.creating' ? { creatingId: event.id } : {})),
+    // A list that ran while the create's answer was on its way may have spawned the new row already: keep the
+    // session that created it (the QR dialog follows it) and stop the copy.
+    dropDuplicate: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'session.created') return;
+      const copies = context.ids.filter(
+        (id) =>
+          id !== event.id &&
+          context.refs[id]?.getSnapshot().context.record?.integrationId === event.integrationId,
+      );
+      if (copies.length === 0) return;
+      for (const id of copies) enqueue.stopChild(context.refs[id]!);
+      enqueue.assign(() => {
+        const refs = { ...context.refs };
+        const spawnedAt = { ...context.spawnedAt };
+        for (const id of copies) {
+          delete refs[id];
+          delete spawnedAt[id];
+        }
+        return { ids: context.ids.filter((id) => !copies.includes(id)), refs, spawnedAt };
+      });
+    }),
     clearCreating: assign(({ context, event }) =>
       'id' in event && event.id === context.creatingId ? { creatingId: null } : {},
     ),
@@ -124,6 +159,7 @@ export const sessionsMachine = setup({
       if (event.type !== 'session.removed') return;
       const ref = context.refs[event.id];
       if (!ref) return;
+      const integrationId = ref.getSnapshot().context.record?.integrationId;
       enqueue.stopChild(ref);
       enqueue.assign(() => {
         const refs = { ...context.refs };
@@ -134,6 +170,9 @@ export const sessionsMachine = setup({
           ids: context.ids.filter((id) => id !== event.id),
           refs,
           spawnedAt,
+          removedAt: integrationId
+            ? { ...context.removedAt, [integrationId]: context.sequence }
+            : context.removedAt,
           newSessionId: context.newSessionId === event.id ? null : context.newSessionId,
           creatingId: context.creatingId === event.id ? null : context.creatingId,
         };
@@ -149,8 +188,10 @@ export const sessionsMachine = setup({
     scheduleRetry: assign(({ context }) => {
       const base = context.timings.retryBaseDelay ?? DEFAULT_TIMINGS.retryBaseDelay;
       const max = context.timings.retryMaxDelay ?? DEFAULT_TIMINGS.retryMaxDelay;
-      const retryDelay = Math.round(
-        Math.min(max, base * 2 ** context.attempt) * (0.75 + Math.random() * 0.5),
+      // ±25 % jitter, and never above retryMaxDelay.
+      const retryDelay = Math.min(
+        max,
+        Math.round(Math.min(max, base * 2 ** context.attempt) * (0.75 + Math.random() * 0.5)),
       );
       return { attempt: context.attempt + 1, retryDelay, nextRetryAt: Date.now() + retryDelay };
     }),
@@ -162,6 +203,7 @@ export const sessionsMachine = setup({
     ids: [],
     refs: {},
     spawnedAt: {},
+    removedAt: {},
     error: null,
     newSessionId: null,
     creatingId: null,
@@ -215,7 +257,8 @@ export const sessionsMachine = setup({
         'sessions.retry': { target: '.refreshing' },
         'sessions.connectNew': { guard: not('isCreating'), actions: 'spawnNew' },
         'sessions.dismissNew': { actions: 'dismissNew' },
-        'session.created': { actions: 'clearCreating' },
+        'session.creating': { actions: 'setCreating' },
+        'session.created': { actions: ['clearCreating', 'dropDuplicate'] },
         'session.createFailed': { target: '.refreshing', actions: 'clearCreating' },
         'session.removed': [
           { guard: 'shouldRelist', target: '.refreshing', actions: 'removeSession' },

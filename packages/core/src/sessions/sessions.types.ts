@@ -21,6 +21,11 @@ export interface SessionsContext {
   refs: Record<string, SessionActorRef>;
   /** The list sequence number at which each session was spawned (a list started earlier cannot drop it). */
   spawnedAt: Record<string, number>;
+  /**
+   * The sequence number at which each integration was removed here (disconnected): a list asked for before that
+   * read the row before it was deleted, so it cannot bring the number back.
+   */
+  removedAt: Record<string, number>;
   /** The last list failure, kept while the previous sessions stay on screen. */
   error: SessionError | null;
   /** The key of the number being added by `sessions.connectNew`, until it is dismissed or removed. */
