@@ -112,7 +112,7 @@ describe('createLimiter', () => {
     expect(await limit(live(), async () => 'after')).toBe('after');
   });
 
-  it('aborting a running task does not free a second slot (the task itself settles it)', async () => {
+  it('aborting a running task frees its slot at once (a task that never settles must not hold it for ever)', async () => {
     const limit = createLimiter(1);
     const log: string[] = [];
     const controller = new AbortController();
@@ -121,15 +121,23 @@ describe('createLimiter', () => {
     const runningResult = limit(controller.signal, running.run);
     const waitingResult = limit(live(), waiting.run);
     await settle();
+    expect(log).toEqual(['start running']);
     controller.abort();
     await settle();
-    expect(log).toEqual(['start running']);
+    expect(log).toEqual(['start running', 'start waiting']);
+    // The aborted task settling later does not free a second slot.
     running.resolve();
     await runningResult;
+    const third = deferredTask(log, 'third');
+    const thirdResult = limit(live(), third.run);
     await settle();
     expect(log).toEqual(['start running', 'start waiting']);
     waiting.resolve();
     await waitingResult;
+    await settle();
+    expect(log).toEqual(['start running', 'start waiting', 'start third']);
+    third.resolve();
+    await thirdResult;
   });
 
   it('never exceeds the limit when a new task arrives while a slot is being handed to a waiting one', async () => {

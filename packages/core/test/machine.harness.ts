@@ -110,7 +110,6 @@ export function sessionMachineFor(backend: WppBackend) {
   return sessionMachine.provide({
     actors: {
       getStatus: fromPromise(({ input, signal }) => backend.getStatus(input.ref, signal)),
-      getQr: fromPromise(({ input, signal }) => backend.getQr(input.ref, signal)),
       start: fromPromise(({ input, signal }) => backend.start(input.ref, signal)),
       create: fromPromise(({ input, signal }) => backend.create(input, signal)),
       disconnect: fromPromise(({ input, signal }) => backend.disconnect(input.ref, signal)),

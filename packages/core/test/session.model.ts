@@ -23,6 +23,8 @@ export interface ModelContext {
   reason: DisconnectReason | null;
   /** In `qr_issued`: failed polls in a row (the real actor runs with `qrPollFailures: 2`). */
   pollFailures: number;
+  /** In `creating`: the admin cancelled; the create still runs, and what it made is then removed. */
+  cancelling: boolean;
 }
 
 /** Backend answers, deadlines and timers: what the world does. */
@@ -62,7 +64,14 @@ export type ModelEvent = { type: ModelEventType };
 /** The model's failure of the QR poll limit (the real actor's `qrPollFailures`). */
 export const MODEL_QR_POLL_FAILURES = 2;
 
-const CLEAN = { op: null, failed: null, retryable: false, reason: null, pollFailures: 0 } as const;
+const CLEAN = {
+  op: null,
+  failed: null,
+  retryable: false,
+  reason: null,
+  pollFailures: 0,
+  cancelling: false,
+} as const;
 
 type Assigner = (args: { context: ModelContext }) => ModelContext;
 
@@ -93,6 +102,7 @@ const countPollFailure: Assigner = ({ context }) => ({ ...context, pollFailures:
 type Guard = (args: { context: ModelContext }) => boolean;
 const isStarting: Guard = ({ context }) => context.op === 'start';
 const isNew: Guard = ({ context }) => context.isNew;
+const isCancelling: Guard = ({ context }) => context.cancelling;
 const isUnderPollFailureLimit: Guard = ({ context }) => context.pollFailures + 1 < MODEL_QR_POLL_FAILURES;
 
 /** The model: the 7 top-level states + `removed`, and `init` before the actor starts. */
@@ -112,16 +122,48 @@ export const sessionModel = setup({
     },
     creating: {
       on: {
-        CREATE_CONNECTED: { target: 'connected', actions: assign(enter({ record: 'valid', isNew: false })) },
-        CREATE_QR: { target: 'qr_issued', actions: assign(enter({ record: 'valid', isNew: true })) },
-        CREATE_PENDING: {
-          target: 'checking',
-          actions: assign(enter({ record: 'valid', isNew: true, op: 'check' })),
+        // Cancelled while creating: whatever the create made is removed as soon as it answers.
+        CREATE_CONNECTED: [
+          {
+            guard: isCancelling,
+            target: 'disconnecting',
+            actions: assign(enter({ record: 'valid', isNew: true })),
+          },
+          { target: 'connected', actions: assign(enter({ record: 'valid', isNew: false })) },
+        ],
+        CREATE_QR: [
+          {
+            guard: isCancelling,
+            target: 'disconnecting',
+            actions: assign(enter({ record: 'valid', isNew: true })),
+          },
+          { target: 'qr_issued', actions: assign(enter({ record: 'valid', isNew: true })) },
+        ],
+        CREATE_PENDING: [
+          {
+            guard: isCancelling,
+            target: 'disconnecting',
+            actions: assign(enter({ record: 'valid', isNew: true })),
+          },
+          { target: 'checking', actions: assign(enter({ record: 'valid', isNew: true, op: 'check' })) },
+        ],
+        CALL_FAILED_RETRYABLE: [
+          { guard: isCancelling, target: 'removed', actions: assign(enter({})) },
+          { target: 'error', actions: assign(fail('create', true)) },
+        ],
+        CALL_FAILED_FATAL: [
+          { guard: isCancelling, target: 'removed', actions: assign(enter({})) },
+          { target: 'error', actions: assign(fail('create', false)) },
+        ],
+        DEADLINE: [
+          { guard: isCancelling, target: 'removed', actions: assign(enter({})) },
+          { target: 'error', actions: assign(fail('create', true)) },
+        ],
+        CANCEL: {
+          guard: ({ context }) => !context.cancelling,
+          target: 'creating',
+          actions: assign(({ context }) => ({ ...context, cancelling: true })),
         },
-        CALL_FAILED_RETRYABLE: { target: 'error', actions: assign(fail('create', true)) },
-        CALL_FAILED_FATAL: { target: 'error', actions: assign(fail('create', false)) },
-        DEADLINE: { target: 'error', actions: assign(fail('create', true)) },
-        CANCEL: { target: 'removed', actions: assign(enter({})) },
       },
     },
     checking: {
@@ -137,10 +179,8 @@ export const sessionModel = setup({
         CALL_FAILED_RETRYABLE: { target: 'error', actions: assign(fail('op', true)) },
         CALL_FAILED_FATAL: { target: 'error', actions: assign(fail('op', false)) },
         DEADLINE: { target: 'error', actions: assign(fail('op', true)) },
-        CANCEL: [
-          { guard: isNew, target: 'disconnecting', actions: assign(enter({})) },
-          { target: 'disconnected', actions: assign(enter({ reason: 'cancelled' })) },
-        ],
+        // A saved number being checked has no cancel: it may well be connected.
+        CANCEL: { guard: isNew, target: 'disconnecting', actions: assign(enter({})) },
         DISCONNECT: { target: 'disconnecting', actions: assign(enter({})) },
       },
     },
@@ -197,11 +237,8 @@ export const sessionModel = setup({
           actions: assign(retryFailed),
         },
         RETRY: [
-          {
-            guard: ({ context }) => context.record === 'none',
-            target: 'creating',
-            actions: assign(enter({})),
-          },
+          // A failed create is never sent again (its outcome is unknown): retry does nothing.
+          { guard: ({ context }) => context.record === 'none' },
           {
             guard: ({ context }) => context.failed === 'disconnect',
             target: 'disconnecting',

@@ -153,7 +153,7 @@ function parseRow(row: unknown, index: number): SessionRecord | null {
       accountNumber:
         typeof looseSettings.wppAccountNumber === 'string' ? looseSettings.wppAccountNumber : null,
       apiKeyMasked: maskApiKey(looseSettings.wppApiKey),
-      invalid: { field, message: `${field} ${issueText(issue)}` },
+      invalid: { field, message: `${field} ${issueText(issue, true)}` },
     };
   }
   const { wppAccountNumber, wppApiKey } = parsedSettings.data;
@@ -192,7 +192,11 @@ function invalid(id: string, field: string, message: string): SessionRecord {
   };
 }
 
-function issueText(issue: z.core.$ZodIssue): string {
+/** An issue as words; `secret` fields (settings may hold keys) name the wrong value's type, never the value. */
+function issueText(issue: z.core.$ZodIssue, secret = false): string {
+  if (issue.code === 'invalid_type' && secret && issue.input !== undefined) {
+    return `should be ${issue.expected}, got ${issue.input === null ? 'null' : typeof issue.input}`;
+  }
   if (issue.code === 'invalid_type') {
     return issue.input === undefined
       ? 'is missing'

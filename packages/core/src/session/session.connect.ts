@@ -100,8 +100,7 @@ export function sessionView(snapshot: SnapshotFrom<SessionMachine>): SessionView
       snapshot.matches({ checking: 'requesting' }) ||
       snapshot.matches({ checking: 'starting' }) ||
       snapshot.matches({ connected: 'rechecking' }) ||
-      snapshot.matches({ qr_issued: 'polling' }) ||
-      snapshot.matches({ qr_issued: 'fetchingQr' }),
+      snapshot.matches({ qr_issued: 'polling' }),
     qr: status === 'qr_issued' ? context.qr : null,
     qrExpiresAt: status === 'qr_issued' ? context.qrExpiresAt : null,
     reason: status === 'disconnected' ? context.reason : null,

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, fromPromise, setup, stateIn } from 'xstate';
+import { assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
 import { type SessionError, toSessionError } from '../backend/backend.errors.js';
 import type { CreateResult, SessionRecord, SessionRef, StatusResult } from '../backend/backend.port.js';
 import { type QrValue, sameQr } from '../backend/qr.js';
@@ -53,7 +53,6 @@ export const sessionMachine = setup({
   },
   actors: {
     getStatus: notProvided<StatusResult, { ref: SessionRef }>('getStatus'),
-    getQr: notProvided<QrValue | null, { ref: SessionRef }>('getQr'),
     start: notProvided<StatusResult, { ref: SessionRef }>('start'),
     create: notProvided<CreateResult, { addNew: boolean }>('create'),
     disconnect: notProvided<void, { ref: SessionRef }>('disconnect'),
@@ -62,7 +61,8 @@ export const sessionMachine = setup({
     checkTimeout: ({ context }) => context.timings.checkTimeout,
     pendingPollInterval: ({ context }) => context.timings.pendingPollInterval,
     qrPollInterval: ({ context }) => context.timings.qrPollInterval,
-    qrTimeout: ({ context }) => context.timings.qrTimeout,
+    qrTimeout: ({ context }) =>
+      Math.max(0, (context.qrExpiresAt ?? Date.now() + context.timings.qrTimeout) - Date.now()),
     recheckInterval: ({ context }) => context.timings.recheckInterval,
     createTimeout: ({ context }) => context.timings.createTimeout,
     disconnectTimeout: ({ context }) => context.timings.disconnectTimeout,
@@ -76,6 +76,7 @@ export const sessionMachine = setup({
     isDisconnected: isStatus('disconnected'),
     hasRecheck: ({ context }) => context.timings.recheckInterval > 0,
     isNew: ({ context }) => context.isNew,
+    isCancelRequested: ({ context }) => context.cancelRequested,
     hasUsableRecord: ({ context }) => context.record !== null && context.record.invalid === null,
     hasSavedRow: ({ context }) =>
       context.record !== null && !context.record.integrationId.startsWith('invalid-row-'),
@@ -120,8 +121,14 @@ export const sessionMachine = setup({
       if (output.status !== 'qr_issued' || sameQr(context.qr, output.qr)) return {};
       return { qr: output.qr };
     }),
-    setQrDeadline: assign({ qrExpiresAt: ({ context }) => Date.now() + context.timings.qrTimeout }),
-    clearQr: assign({ qr: null, qrExpiresAt: null }),
+    // The QR phase has one deadline, kept across error and checking bounces (a failed poll must not buy a new
+    // 120 s); only a new QR phase (create, reconnect) or leaving the phase for good resets it.
+    setQrDeadline: assign({
+      qrExpiresAt: ({ context }) => context.qrExpiresAt ?? Date.now() + context.timings.qrTimeout,
+    }),
+    clearQr: assign({ qr: null }),
+    clearQrDeadline: assign({ qrExpiresAt: null }),
+    requestCancel: assign({ cancelRequested: true }),
     setConnected: assign({ isNew: false, reason: null }),
     setReason: assign((_, params: { reason: DisconnectReason }) => ({ reason: params.reason })),
     clearReason: assign({ reason: null, detail: null }),
@@ -194,6 +201,7 @@ export const sessionMachine = setup({
     nextRetryAt: null,
     pollFailures: 0,
     isNew: false,
+    cancelRequested: false,
     timings: { ...DEFAULT_TIMINGS, ...input.timings },
     parent: input.parent ?? null,
   }),
@@ -218,6 +226,12 @@ export const sessionMachine = setup({
         input: { addNew: true },
         onDone: [
           {
+            // Cancelled while the create ran: the number now exists, so remove it rather than leave an orphan.
+            guard: 'isCancelRequested',
+            target: 'disconnecting',
+            actions: ['setCreated', { type: 'notifyParent', params: { type: 'session.created' } }],
+          },
+          {
             guard: ({ event }) => event.output.status.status === 'connected',
             target: 'connected',
             actions: ['setCreated', { type: 'notifyParent', params: { type: 'session.created' } }],
@@ -238,32 +252,39 @@ export const sessionMachine = setup({
             actions: ['setCreated', { type: 'notifyParent', params: { type: 'session.created' } }],
           },
         ],
-        onError: {
-          target: 'error',
-          actions: [
-            { type: 'setError', params: { operation: 'create' } },
-            { type: 'notifyParent', params: { type: 'session.createFailed' } },
-          ],
-        },
+        onError: [
+          { guard: 'isCancelRequested', target: 'removed' },
+          {
+            target: 'error',
+            actions: [
+              { type: 'setError', params: { operation: 'create' } },
+              { type: 'notifyParent', params: { type: 'session.createFailed' } },
+            ],
+          },
+        ],
       },
       after: {
-        createTimeout: {
-          target: 'error',
-          actions: [
-            {
-              type: 'setDeadlineError',
-              params: {
-                operation: 'create',
-                message: 'Creating the number took too long; it may still appear after a refresh',
+        createTimeout: [
+          { guard: 'isCancelRequested', target: 'removed' },
+          {
+            target: 'error',
+            actions: [
+              {
+                type: 'setDeadlineError',
+                params: {
+                  operation: 'create',
+                  message: 'Creating the number took too long; it may still appear after a refresh',
+                },
               },
-            },
-            { type: 'notifyParent', params: { type: 'session.createFailed' } },
-          ],
-        },
+              { type: 'notifyParent', params: { type: 'session.createFailed' } },
+            ],
+          },
+        ],
       },
       on: {
-        // The request is aborted; whatever the backend saved meanwhile shows up when the collection re-lists.
-        'session.cancel': { target: 'removed' },
+        // wpp-create is not idempotent and aborting the fetch does not stop the server: let it answer, then remove
+        // what it made (the user's panel left the row and the upstream client behind).
+        'session.cancel': { guard: not('isCancelRequested'), actions: 'requestCancel' },
       },
     },
     checking: {
@@ -330,15 +351,13 @@ export const sessionMachine = setup({
         },
       },
       on: {
-        'session.cancel': [
-          { guard: 'isNew', target: 'disconnecting' },
-          { target: 'disconnected', actions: { type: 'setReason', params: { reason: 'cancelled' } } },
-        ],
+        // Cancel stops adding a number; a saved number being checked may well be connected, so it has no cancel.
+        'session.cancel': { guard: 'isNew', target: 'disconnecting' },
         'session.disconnect': { target: 'disconnecting' },
       },
     },
     connected: {
-      entry: ['clearQr', 'setConnected', 'resetAttempts'],
+      entry: ['clearQr', 'clearQrDeadline', 'setConnected', 'resetAttempts'],
       initial: 'idle',
       states: {
         idle: {
@@ -414,23 +433,10 @@ export const sessionMachine = setup({
             ],
           },
         },
-        fetchingQr: {
-          invoke: {
-            src: 'getQr',
-            input: ({ context }) => ({ ref: refOf(context) }),
-            onDone: {
-              target: 'waiting',
-              actions: assign(({ context, event }) =>
-                event.output === null || sameQr(context.qr, event.output) ? {} : { qr: event.output },
-              ),
-            },
-            // The status poll carries the QR too; a failed direct fetch only means waiting for the next poll.
-            onError: { target: 'waiting' },
-          },
-        },
       },
       on: {
-        'session.refreshQr': { target: '.fetchingQr' },
+        // wpp-status carries the QR, and wpp-qr answers 404 once an organization has two numbers.
+        'session.refreshQr': { target: '.polling' },
         'session.check': { target: '.polling' },
         'session.cancel': [
           { guard: 'isNew', target: 'disconnecting' },
@@ -440,6 +446,7 @@ export const sessionMachine = setup({
       },
     },
     disconnected: {
+      entry: 'clearQrDeadline',
       on: {
         'session.reconnect': { target: 'checking.starting', actions: 'clearReason' },
         'session.check': { target: 'checking' },
@@ -468,7 +475,9 @@ export const sessionMachine = setup({
       },
       on: {
         'session.retry': [
-          { guard: 'isToBeCreated', target: 'creating', actions: 'resetAttempts' },
+          // A failed create is not sent again: its outcome is unknown (the row may exist), and a second one would
+          // duplicate the number. The collection re-lists instead; the admin dismisses the card with cancel.
+          { guard: 'isToBeCreated' },
           {
             guard: 'failedOnDisconnect',
             target: 'disconnecting',

@@ -91,6 +91,8 @@ export interface SessionContext {
   nextRetryAt: number | null;
   pollFailures: number;
   isNew: boolean;
+  /** The admin cancelled while `create` ran: the number is removed as soon as it exists. */
+  cancelRequested: boolean;
   timings: WppTimings;
   parent: AnyActorRef | null;
 }

@@ -41,10 +41,20 @@ export function createLimiter(limit: number) {
         signal.addEventListener('abort', onAbort, { once: true });
       });
     }
+    // The slot is freed when the task settles or when its caller aborts, whichever comes first: a task that
+    // ignores its signal (or a wrapper that never settles an abandoned call) must not hold a slot for ever.
+    let held = true;
+    const free = () => {
+      if (!held) return;
+      held = false;
+      signal.removeEventListener('abort', free);
+      release();
+    };
+    signal.addEventListener('abort', free, { once: true });
     try {
       return await task();
     } finally {
-      release();
+      free();
     }
   };
 }

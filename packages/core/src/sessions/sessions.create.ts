@@ -13,6 +13,27 @@ export interface WppSessionsOptions {
    * @default 6
    */
   concurrency?: number;
+  /**
+   * Timings, checked here (a zero, negative or non-finite value would spin or never wait); pass the same object as
+   * the actor's `input.timings`. `createWppSessions` does both.
+   */
+  timings?: Partial<WppTimings>;
+}
+
+// recheckInterval 0 turns the background re-check off and retryAttempts 0 the automatic retries (a count, not a
+// time); every other timing must be a positive, finite number.
+function checkTimings(timings: Partial<WppTimings> | undefined): void {
+  for (const [name, value] of Object.entries(timings ?? {})) {
+    if (value === undefined) continue;
+    if (name === 'retryAttempts') {
+      if (!Number.isInteger(value) || value < 0) {
+        throw new RangeError(`timings.retryAttempts must be a whole number of at least 0, got ${value}`);
+      }
+      continue;
+    }
+    const ok = Number.isFinite(value) && (value > 0 || (value === 0 && name === 'recheckInterval'));
+    if (!ok) throw new RangeError(`timings.${name} must be a positive number of milliseconds, got ${value}`);
+  }
 }
 
 /**
@@ -26,6 +47,7 @@ export interface WppSessionsOptions {
  * ```
  */
 export function createSessionsMachine(backend: WppBackend, options: WppSessionsOptions = {}) {
+  checkTimings(options.timings);
   const limit = createLimiter(options.concurrency ?? 6);
   // One `create` at a time over the whole collection, whatever path started it (connect new, or the admin's
   // retry of a failed create while another number is being created): a second one waits for the first.
@@ -35,7 +57,6 @@ export function createSessionsMachine(backend: WppBackend, options: WppSessionsO
       getStatus: fromPromise(({ input, signal }) =>
         limit(signal, () => backend.getStatus(input.ref, signal)),
       ),
-      getQr: fromPromise(({ input, signal }) => limit(signal, () => backend.getQr(input.ref, signal))),
       start: fromPromise(({ input, signal }) => limit(signal, () => backend.start(input.ref, signal))),
       create: fromPromise(({ input, signal }) => createOne(signal, () => backend.create(input, signal))),
       disconnect: fromPromise(({ input, signal }) => backend.disconnect(input.ref, signal)),
@@ -62,8 +83,6 @@ export function createSessionsMachine(backend: WppBackend, options: WppSessionsO
 export function createWppSessions(
   backend: WppBackend,
   options: WppSessionsOptions & {
-    /** Timings; missing ones take `DEFAULT_TIMINGS`. */
-    timings?: Partial<WppTimings>;
     /** Passed to the actor: sees every machine's events (e.g. the Stately inspector). */
     inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   } = {},

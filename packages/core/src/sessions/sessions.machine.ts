@@ -76,7 +76,7 @@ export const sessionsMachine = setup({
       const kept = context.ids.filter(
         (id) =>
           !listed.has(id) &&
-          ((context.spawnedAt[id] ?? 0) > context.listSequence ||
+          ((context.spawnedAt[id] ?? 0) >= context.listSequence ||
             context.refs[id]?.getSnapshot().context.record === null),
       );
       const removed = context.ids.filter((id) => !listed.has(id) && !kept.includes(id));
@@ -130,6 +130,13 @@ export const sessionsMachine = setup({
         creatingId: id,
       };
     }),
+    // A list asked for before the create answered may have read the table before the row was saved: it must not
+    // drop the new number, so the number counts as spawned now.
+    markCreated: assign(({ context, event }) =>
+      event.type === 'session.created'
+        ? { spawnedAt: { ...context.spawnedAt, [event.id]: context.sequence } }
+        : {},
+    ),
     setCreating: assign(({ event }) => (event.type === 'session.creating' ? { creatingId: event.id } : {})),
     // A list that ran while the create's answer was on its way may have spawned the new row already: keep the
     // session that created it (the QR dialog follows it) and stop the copy.
@@ -258,7 +265,7 @@ export const sessionsMachine = setup({
         'sessions.connectNew': { guard: not('isCreating'), actions: 'spawnNew' },
         'sessions.dismissNew': { actions: 'dismissNew' },
         'session.creating': { actions: 'setCreating' },
-        'session.created': { actions: ['clearCreating', 'dropDuplicate'] },
+        'session.created': { actions: ['clearCreating', 'markCreated', 'dropDuplicate'] },
         'session.createFailed': { target: '.refreshing', actions: 'clearCreating' },
         'session.removed': [
           { guard: 'shouldRelist', target: '.refreshing', actions: 'removeSession' },

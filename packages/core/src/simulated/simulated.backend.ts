@@ -120,6 +120,10 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
   function rowFor(ref: SessionRef): Record<string, unknown> {
     const row = rows.find((r) => r.id === ref.integrationId);
     if (!row) throw new WppError('not_found', 'WPP integration not found');
+    const settings = row.settings as { wppAccountNumber?: unknown } | undefined;
+    if (typeof settings?.wppAccountNumber !== 'string') {
+      throw new WppError('bad_request', 'wppApiKey or wppAccountNumber not configured');
+    }
     return row;
   }
 
