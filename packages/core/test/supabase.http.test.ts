@@ -188,13 +188,35 @@ describe('createSupabaseBackend over real HTTP (supabase-js against a node:http 
     await expect(backend.disconnect(ref1, signal())).resolves.toBeUndefined();
     server.routes['wpp-disconnect'] = () => ({ status: 404, json: { error: 'Organization not found' } });
     await expect(backend.disconnect(ref1, signal())).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('removes the row through messenger-integrations when wpp-disconnect keeps it (400 / 500)', async () => {
+    const backend = createSupabaseBackend(server.client());
+    const kept: Array<[number, unknown]> = [
+      [500, { ok: false, success: false, error: 'Session not found upstream' }],
+      [400, { error: 'wppApiKey or wppAccountNumber not configured' }],
+    ];
+    for (const [status, json] of kept) {
+      server.seen.length = 0;
+      server.routes['wpp-disconnect'] = () => ({ status, json });
+      server.routes['messenger-integrations'] = () => ({ json: { success: true } });
+      await expect(backend.disconnect(ref1, signal())).resolves.toBeUndefined();
+      const deletion = server.seen.find((r) => r.method === 'DELETE');
+      expect(deletion?.path).toBe('/functions/v1/messenger-integrations');
+      expect(deletion?.query.get('id')).toBe(ID1);
+    }
     server.routes['wpp-disconnect'] = () => ({
       status: 500,
       json: { ok: false, success: false, error: 'stop failed' },
     });
+    server.routes['messenger-integrations'] = () => ({
+      status: 500,
+      json: { success: false, error: 'db down' },
+    });
     await expect(backend.disconnect(ref1, signal())).rejects.toMatchObject({
       code: 'server',
       retryable: true,
+      message: expect.stringMatching(/stop failed; removing the row failed too/),
     });
   });
 

@@ -54,7 +54,10 @@ export interface WppSessionsProviderProps {
 export function WppSessionsProvider({ backend, options, inspect, children }: WppSessionsProviderProps) {
   // Built once: useActorRef keeps its first actor, and the machine's limiter must stay the one that actor uses.
   const [machine] = useState(() =>
-    createSessionsMachine(replaySafeBackend(backend), { concurrency: options?.concurrency }),
+    createSessionsMachine(replaySafeBackend(backend), {
+      concurrency: options?.concurrency,
+      timings: options?.timings,
+    }),
   );
   const actor = useActorRef(machine, { input: { timings: options?.timings }, inspect });
   return <WppSessionsContext.Provider value={actor}>{children}</WppSessionsContext.Provider>;

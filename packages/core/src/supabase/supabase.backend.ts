@@ -72,7 +72,7 @@ export function createSupabaseBackend(
   async function invoke(
     name: string,
     signal: AbortSignal,
-    init: { method: 'GET' | 'POST'; body?: Record<string, unknown> },
+    init: { method: 'GET' | 'POST' | 'DELETE'; body?: Record<string, unknown> },
   ): Promise<unknown> {
     let result: { data: unknown; error: unknown };
     try {
@@ -190,7 +190,24 @@ export function createSupabaseBackend(
       ) {
         return;
       }
+      // wpp-disconnect keeps the row when the upstream stop fails (500, typically an account already gone
+      // upstream) or when the row lacks its key or account number (400): such a number could never be removed.
+      // The row itself can still be deleted through the integrations function.
+      if (error instanceof WppError && (error.code === 'server' || error.code === 'bad_request')) {
+        await deleteRow(ref, signal, error);
+        return;
+      }
       throw error;
+    }
+  }
+
+  async function deleteRow(ref: SessionRef, signal: AbortSignal, cause: WppError): Promise<void> {
+    const query = new URLSearchParams({ id: ref.integrationId });
+    try {
+      await invoke(`${listFunction}?${query}`, signal, { method: 'DELETE' });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new WppError(cause.code, `${cause.message}; removing the row failed too`, { cause: error });
     }
   }
 
