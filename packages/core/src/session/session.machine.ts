@@ -2,6 +2,7 @@ import { assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate
 import { type SessionError, toSessionError } from '../backend/backend.errors.js';
 import type { CreateResult, SessionRecord, SessionRef, StatusResult } from '../backend/backend.port.js';
 import { type QrValue, sameQr } from '../backend/qr.js';
+import { backoffDelay } from './backoff.js';
 import {
   DEFAULT_TIMINGS,
   type DisconnectReason,
@@ -150,10 +151,7 @@ export const sessionMachine = setup({
     })),
     countPollFailure: assign({ pollFailures: ({ context }) => context.pollFailures + 1 }),
     scheduleRetry: assign(({ context }) => {
-      const { retryBaseDelay, retryMaxDelay } = context.timings;
-      const base = Math.min(retryMaxDelay, retryBaseDelay * 2 ** context.attempt);
-      // ±25 % jitter, and never above retryMaxDelay (the documented longest delay).
-      const retryDelay = Math.min(retryMaxDelay, Math.round(base * (0.75 + Math.random() * 0.5)));
+      const retryDelay = backoffDelay(context.attempt, context.timings);
       return { attempt: context.attempt + 1, retryDelay, nextRetryAt: Date.now() + retryDelay };
     }),
     clearRetry: assign({ nextRetryAt: null }),

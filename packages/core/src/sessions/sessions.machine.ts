@@ -1,6 +1,7 @@
 import { assign, enqueueActions, fromPromise, not, setup } from 'xstate';
 import { toSessionError } from '../backend/backend.errors.js';
 import type { SessionRecord } from '../backend/backend.port.js';
+import { backoffDelay } from '../session/backoff.js';
 import { sessionMachine } from '../session/session.machine.js';
 import { DEFAULT_TIMINGS } from '../session/session.types.js';
 import type { SessionActorRef, SessionsContext, SessionsEvent, SessionsInput } from './sessions.types.js';
@@ -193,13 +194,7 @@ export const sessionsMachine = setup({
       error: { code: 'deadline_exceeded', message: 'Listing the sessions took too long', retryable: true },
     }),
     scheduleRetry: assign(({ context }) => {
-      const base = context.timings.retryBaseDelay ?? DEFAULT_TIMINGS.retryBaseDelay;
-      const max = context.timings.retryMaxDelay ?? DEFAULT_TIMINGS.retryMaxDelay;
-      // ±25 % jitter, and never above retryMaxDelay.
-      const retryDelay = Math.min(
-        max,
-        Math.round(Math.min(max, base * 2 ** context.attempt) * (0.75 + Math.random() * 0.5)),
-      );
+      const retryDelay = backoffDelay(context.attempt, { ...DEFAULT_TIMINGS, ...context.timings });
       return { attempt: context.attempt + 1, retryDelay, nextRetryAt: Date.now() + retryDelay };
     }),
     resetAttempts: assign({ attempt: 0, nextRetryAt: null }),
