@@ -22,6 +22,60 @@ describe.each(MODES)('keyboard and focus (%s)', (_mode, strict) => {
     expect(backend.stats().calls.disconnect).toBe(0);
   });
 
+  it('Escape still closes the dialog after a mousedown on the backdrop', async () => {
+    const backend = simulated({ sessions: [{ state: 'connected' }] });
+    renderPanel({ backend, strict });
+    await advance(300);
+    const opener = button('Отключить', cardOf('0000000000001'));
+    opener.focus();
+    fireEvent.click(opener);
+    const dialog = screen.getByRole('dialog', { name: 'Отключение WhatsApp' });
+    const overlay = dialog.parentElement!;
+    // A mousedown on the backdrop keeps the focus inside (its default, moving focus to <body>, is prevented).
+    expect(fireEvent.mouseDown(overlay)).toBe(false);
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    // A mousedown inside the dialog keeps its default (text can still be selected).
+    expect(fireEvent.mouseDown(dialog.querySelector('p')!)).toBe(true);
+
+    // Even with the focus on <body> (as after such a click in a browser), Escape closes it.
+    (document.activeElement as HTMLElement).blur();
+    expect(document.activeElement).toBe(document.body);
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    await advance(0);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(opener);
+    expect(backend.stats().calls.disconnect).toBe(0);
+  });
+
+  it('Tab from <body> goes back into the open dialog', async () => {
+    const backend = simulated();
+    renderPanel({ backend, strict });
+    await advance(100);
+    fireEvent.click(button('Подключить WhatsApp'));
+    await advance(100);
+    const dialog = qrDialog()!;
+    (document.activeElement as HTMLElement).blur();
+    fireEvent.keyDown(document.body, { key: 'Tab' });
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    expect(document.activeElement).not.toBe(dialog);
+  });
+
+  it('Escape on a failed creation only closes the dialog; the card keeps "Убрать"', async () => {
+    const backend = simulated({
+      fault: (operation) =>
+        operation === 'create' ? { kind: 'error', code: 'server', message: 'Upstream 502' } : null,
+    });
+    renderPanel({ backend, strict });
+    await advance(100);
+    fireEvent.click(button('Подключить WhatsApp'));
+    await advance(100);
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    await advance(300);
+    expect(qrDialog()).toBeNull();
+    expect(cards()).toHaveLength(1);
+    expect(button('Убрать', cards()[0]!)).toBeTruthy();
+  });
+
   it('Escape on the QR dialog cancels the new number', async () => {
     const backend = simulated();
     renderPanel({ backend, strict });

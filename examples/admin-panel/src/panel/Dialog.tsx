@@ -1,12 +1,4 @@
-import {
-  type KeyboardEvent,
-  type ReactNode,
-  type RefObject,
-  useEffect,
-  useLayoutEffect,
-  useRef,
-  useState,
-} from 'react';
+import { type ReactNode, type RefObject, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 
 const FOCUSABLE =
@@ -18,8 +10,10 @@ function focusables(root: HTMLElement): HTMLElement[] {
 
 /**
  * A modal dialog: `role="dialog"` with `aria-modal`, named by `label`. Focus moves into it on open, Tab and
- * Shift+Tab cycle inside it, focus that escapes (a clicked backdrop, a removed button) is pulled back, Escape calls
- * `onEscape`, and on close focus returns to the element that opened it (or to `returnFocus` when that one is gone).
+ * Shift+Tab cycle inside it, focus that escapes (a removed button, the page behind) is pulled back, a mousedown on
+ * the backdrop does not take the focus out, Escape calls `onEscape` wherever the focus is (keys are handled on the
+ * document while the dialog is open), and on close focus returns to the element that opened it (or to
+ * `returnFocus` when that one is gone).
  *
  * @example
  * ```tsx
@@ -40,6 +34,8 @@ export function Dialog({
   const ref = useRef<HTMLDivElement>(null);
   const returnFocusRef = useRef(returnFocus);
   returnFocusRef.current = returnFocus;
+  const onEscapeRef = useRef(onEscape);
+  onEscapeRef.current = onEscape;
   // Read while rendering, before the effect moves focus in (StrictMode's second effect run would see the dialog).
   const [opener] = useState(() => {
     const active = document.activeElement;
@@ -53,9 +49,48 @@ export function Dialog({
       if (event.target instanceof Node && !dialog.contains(event.target))
         (focusables(dialog)[0] ?? dialog).focus();
     };
+    // On the document, not the dialog: after a click that left the focus on <body> the keys must still work.
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        event.stopPropagation();
+        onEscapeRef.current();
+        return;
+      }
+      if (event.key !== 'Tab') return;
+      const items = focusables(dialog);
+      if (items.length === 0) {
+        event.preventDefault();
+        dialog.focus();
+        return;
+      }
+      const first = items[0]!;
+      const last = items[items.length - 1]!;
+      const active = document.activeElement;
+      if (!(active instanceof Node) || !dialog.contains(active)) {
+        event.preventDefault();
+        (event.shiftKey ? last : first).focus();
+      } else if (event.shiftKey && (active === first || active === dialog)) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && active === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    };
+    // A mousedown on the backdrop would move the focus to <body>; keep it inside. Clicks in the dialog itself keep
+    // their default (selecting text, focusing a button).
+    const overlay = dialog.parentElement!;
+    const keepFocus = (event: MouseEvent) => {
+      if (event.target === overlay) event.preventDefault();
+    };
     document.addEventListener('focusin', pullBack);
+    document.addEventListener('keydown', onKeyDown);
+    overlay.addEventListener('mousedown', keepFocus);
     return () => {
       document.removeEventListener('focusin', pullBack);
+      document.removeEventListener('keydown', onKeyDown);
+      overlay.removeEventListener('mousedown', keepFocus);
       const usable = (el: HTMLElement | null | undefined): el is HTMLElement =>
         !!el && el.isConnected && !(el as HTMLButtonElement).disabled;
       queueMicrotask(() => {
@@ -73,40 +108,9 @@ export function Dialog({
     if (!dialog.contains(document.activeElement)) (focusables(dialog)[0] ?? dialog).focus();
   });
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      onEscape();
-      return;
-    }
-    if (event.key !== 'Tab') return;
-    const items = focusables(ref.current!);
-    if (items.length === 0) {
-      event.preventDefault();
-      return;
-    }
-    const first = items[0]!;
-    const last = items[items.length - 1]!;
-    if (event.shiftKey && (document.activeElement === first || document.activeElement === ref.current)) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  };
-
   return createPortal(
     <div className="overlay">
-      <div
-        ref={ref}
-        role="dialog"
-        aria-modal="true"
-        aria-label={label}
-        tabIndex={-1}
-        className="dialog"
-        onKeyDown={onKeyDown}
-      >
+      <div ref={ref} role="dialog" aria-modal="true" aria-label={label} tabIndex={-1} className="dialog">
         {children}
       </div>
     </div>,

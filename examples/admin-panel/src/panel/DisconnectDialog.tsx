@@ -1,14 +1,18 @@
 import { useWppSession } from '@wpp-sessions/react';
 import { Power } from 'lucide-react';
-import { type RefObject, useEffect } from 'react';
+import { type RefObject, useEffect, useState } from 'react';
 import { Dialog } from './Dialog.js';
-import { errorText } from './format.js';
+import { ErrorText } from './ErrorText.js';
 import { Button, Spinner } from './ui.js';
 
 /**
  * Asks before disconnecting a number, then stays open with a pending state until the number is gone (so the admin
  * sees the disconnect finish or fail, not a dialog that closed before anything happened). Escape closes it; a
  * disconnect already sent keeps running and shows on the card.
+ *
+ * The dialog remembers whether it sent the disconnect itself: a session that was already in `error` when it opened
+ * (its status check failed, or its saved row is unusable) is disconnected by "Отключить" like any other; only a
+ * disconnect sent from here and failed shows "Не удалось отключить" and "Попробовать снова" (which repeats it).
  *
  * @example
  * ```tsx
@@ -25,6 +29,7 @@ export function DisconnectDialog({
   returnFocus: RefObject<HTMLElement | null>;
 }) {
   const session = useWppSession(id);
+  const [sent, setSent] = useState(false);
   const gone = session === null;
   useEffect(() => {
     if (gone) onClose();
@@ -32,7 +37,13 @@ export function DisconnectDialog({
   if (!session) return null;
 
   const pending = session.status === 'disconnecting';
-  const failed = session.status === 'error' && session.error !== null;
+  const failed = sent && session.status === 'error' && session.error !== null;
+  const disconnect = () => {
+    setSent(true);
+    session.disconnect();
+  };
+  // After a failed disconnect the session's `retry` repeats the disconnect.
+  const again = session.canRetry ? session.retry : disconnect;
   return (
     <Dialog label="Отключение WhatsApp" onEscape={onClose} returnFocus={returnFocus}>
       <h2 className="dialog-title">Отключить WhatsApp?</h2>
@@ -46,12 +57,14 @@ export function DisconnectDialog({
             <Spinner /> Отключение…
           </p>
         )}
-        {failed && session.error && (
-          <p className="note note-error" role="alert">
-            Не удалось отключить: {errorText(session.error)}
-          </p>
-        )}
       </div>
+      {/* The answer to the admin's own click, in the modal they are looking at: one alert, not nested in the
+          polite region above (that would read it twice). */}
+      {failed && session.error && (
+        <p className="note note-error" role="alert">
+          Не удалось отключить. <ErrorText error={session.error} />
+        </p>
+      )}
       <div className="dialog-actions">
         <Button variant="outline" onClick={onClose}>
           {pending ? 'Закрыть' : 'Отмена'}
@@ -60,13 +73,17 @@ export function DisconnectDialog({
           <Button variant="destructive" disabled>
             <Spinner /> Отключение…
           </Button>
-        ) : (
+        ) : failed ? (
           <Button
             variant="destructive"
-            onClick={failed ? session.retry : session.disconnect}
-            disabled={failed ? !session.canRetry : !session.canDisconnect}
+            onClick={again}
+            disabled={!session.canRetry && !session.canDisconnect}
           >
-            <Power size={16} aria-hidden="true" /> {failed ? 'Попробовать снова' : 'Отключить'}
+            <Power size={16} aria-hidden="true" /> Попробовать снова
+          </Button>
+        ) : (
+          <Button variant="destructive" onClick={disconnect} disabled={!session.canDisconnect}>
+            <Power size={16} aria-hidden="true" /> Отключить
           </Button>
         )}
       </div>

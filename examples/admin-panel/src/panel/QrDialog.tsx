@@ -1,18 +1,21 @@
 import { useWppSession } from '@wpp-sessions/react';
-import { CircleCheck, QrCode as QrIcon, RotateCcw, ScanLine, TriangleAlert } from 'lucide-react';
+import { CircleCheck, QrCode as QrIcon, RotateCcw, ScanLine, Trash2, TriangleAlert } from 'lucide-react';
 import { type RefObject, useEffect, useState } from 'react';
-import { useNow } from './clock.js';
 import { Dialog } from './Dialog.js';
 import { useDemoScan } from './demo.js';
-import { errorText, REASON_TEXT, remaining } from './format.js';
+import { ErrorText } from './ErrorText.js';
+import { REASON_TEXT } from './format.js';
 import { QrCode } from './QrCode.js';
+import { Remaining } from './ticking.js';
 import { Button, Spinner } from './ui.js';
 
 /**
  * The QR of one number in a dialog ("Подключение WhatsApp"): a spinner while the number is created, then the QR
  * with "Ожидание сканирования…" and a countdown, then "WhatsApp подключён". An expired QR offers a new one, an
- * error shows its reason and "Попробовать снова". "Отмена" (and Escape) cancels while that is possible, else
- * closes. With a demo backend, "Сканировать (симуляция)" links the number as a phone would.
+ * error shows its reason and "Попробовать снова" when the session can retry. "Отмена" (and Escape) cancels while
+ * waiting. After a failed creation it offers "Закрыть" (and Escape) and "Убрать" (drops the number from the list),
+ * and never another create unless the session itself says it can retry. With a demo backend,
+ * "Сканировать (симуляция)" links the number as a phone would.
  *
  * @example
  * ```tsx
@@ -29,7 +32,6 @@ export function QrDialog({
   returnFocus: RefObject<HTMLElement | null>;
 }) {
   const session = useWppSession(id);
-  const now = useNow();
   const scan = useDemoScan();
   const [scanError, setScanError] = useState<string | null>(null);
   const gone = session === null;
@@ -38,8 +40,15 @@ export function QrDialog({
   }, [gone, onClose]);
   if (!session) return null;
 
+  const { status } = session;
+  // Failed and removable (a creation that failed): closing must not remove it; "Убрать" does.
+  const removable = status === 'error' && session.canCancel;
   const cancelOrClose = () => {
-    if (session.canCancel) session.cancel();
+    if (session.canCancel && !removable) session.cancel();
+    onClose();
+  };
+  const remove = () => {
+    session.cancel();
     onClose();
   };
   const simulateScan = async () => {
@@ -51,7 +60,6 @@ export function QrDialog({
       setScanError(error instanceof Error ? error.message : String(error));
     }
   };
-  const { status } = session;
 
   return (
     <Dialog label="Подключение WhatsApp" onEscape={cancelOrClose} returnFocus={returnFocus}>
@@ -81,7 +89,7 @@ export function QrDialog({
             </p>
             {session.qrExpiresAt !== null && (
               <p className="center muted" data-testid="qr-countdown">
-                QR-код действует ещё {remaining(session.qrExpiresAt, now)}
+                QR-код действует ещё <Remaining until={session.qrExpiresAt} />
               </p>
             )}
           </>
@@ -101,8 +109,11 @@ export function QrDialog({
         )}
         {status === 'error' && session.error && (
           <p className="note note-error" role="alert">
-            <TriangleAlert size={16} aria-hidden="true" /> {errorText(session.error)}
+            <TriangleAlert size={16} aria-hidden="true" /> <ErrorText error={session.error} />
           </p>
+        )}
+        {removable && (
+          <p className="muted small">Если номер всё же был создан, он появится в списке подключений.</p>
         )}
         {status === 'disconnecting' && (
           <p className="center">
@@ -131,7 +142,17 @@ export function QrDialog({
             <RotateCcw size={16} aria-hidden="true" /> Попробовать снова
           </Button>
         )}
-        {status === 'connected' ? (
+        {removable ? (
+          // "Закрыть" first: it takes the focus, so Enter never removes anything by accident.
+          <>
+            <Button key="close" variant="outline" onClick={onClose}>
+              Закрыть
+            </Button>
+            <Button key="remove" variant="destructive" onClick={remove}>
+              <Trash2 size={16} aria-hidden="true" /> Убрать
+            </Button>
+          </>
+        ) : status === 'connected' ? (
           <Button onClick={onClose}>Готово</Button>
         ) : session.canCancel ? (
           <Button variant="outline" onClick={cancelOrClose}>

@@ -1,17 +1,33 @@
+import type { SessionView } from '@wpp-sessions/react';
 import { useWppSession } from '@wpp-sessions/react';
-import { Power, QrCode as QrIcon, RefreshCw, RotateCcw, Smartphone } from 'lucide-react';
-import { memo, useState } from 'react';
+import { Power, QrCode as QrIcon, RefreshCw, RotateCcw, Smartphone, Trash2 } from 'lucide-react';
+import { memo, useCallback, useState } from 'react';
 import { useAnnounce } from './announcer.js';
-import { useNow } from './clock.js';
 import { DisconnectDialog } from './DisconnectDialog.js';
-import { ago, errorText, REASON_TEXT, remaining, STATUS_LABELS } from './format.js';
+import { ErrorText } from './ErrorText.js';
+import { errorText, REASON_TEXT, STATUS_LABELS } from './format.js';
 import { usePanel } from './panelContext.js';
 import { StatusBadge } from './StatusBadge.js';
+import { Ago, Remaining } from './ticking.js';
 import { Button, Field, Spinner } from './ui.js';
+
+/** What the shared live region says when a card's status changes (with the reason, for an error). */
+function announcement(label: string, session: SessionView): string {
+  const status = `${label}: ${STATUS_LABELS[session.status].text}`;
+  return session.error ? `${status}. ${errorText(session.error)}` : status;
+}
+
+/** Why a number is disconnected: the backend's own words when it gave any, else the reason in general terms. */
+function disconnectedText(session: SessionView): string | null {
+  if (session.reason === 'qr_expired' || session.reason === 'cancelled') return REASON_TEXT[session.reason];
+  if (session.detail) return `Платформа сообщает: «${session.detail}»`;
+  return session.reason ? REASON_TEXT[session.reason] : null;
+}
 
 /**
  * One saved number as a card: name, status badge, session id, masked API key, when it was last checked, and only
- * the actions its state allows. Renders on its own: another card's change never re-renders it.
+ * the actions its state allows. Renders on its own: another card's change never re-renders it, and the ticking
+ * "проверено N с назад" / countdowns re-render only their own text.
  *
  * @example
  * ```tsx
@@ -20,17 +36,22 @@ import { Button, Field, Spinner } from './ui.js';
  */
 export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
   const session = useWppSession(id);
-  const now = useNow();
   const { showQr, heading } = usePanel();
   const [confirming, setConfirming] = useState(false);
+  const closeConfirm = useCallback(() => setConfirming(false), []);
   const label = session ? `${session.name} ${session.accountNumber ?? ''}`.trim() : '';
-  useAnnounce(session ? `${label}: ${STATUS_LABELS[session.status].text}` : '');
+  useAnnounce(session ? announcement(label, session) : '');
   if (!session) return null;
 
   const reconnect = () => {
     session.reconnect();
     showQr(id);
   };
+  const remove = () => {
+    session.cancel();
+    heading.current?.focus(); // the card, and the button that had the focus, are about to go
+  };
+  const disconnected = session.status === 'disconnected' ? disconnectedText(session) : null;
 
   return (
     <article className="card" aria-label={label} data-status={session.status}>
@@ -59,27 +80,36 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
         <Field label="API Key:">
           <code>{session.apiKeyMasked ?? '—'}</code>
         </Field>
-        <Field label="Проверено:">
-          <span data-testid="checked-ago">
-            {session.lastCheckedAt === null
-              ? 'ещё не проверено'
-              : `проверено ${ago(session.lastCheckedAt, now)}`}
-          </span>
-        </Field>
       </dl>
+      <p className="muted small checked" data-testid="checked-ago">
+        {session.lastCheckedAt === null ? (
+          'ещё не проверено'
+        ) : (
+          <>
+            проверено <Ago at={session.lastCheckedAt} />
+          </>
+        )}
+      </p>
 
-      {session.status === 'disconnected' && session.reason && (
-        <p className={`note ${session.reason === 'qr_expired' ? 'note-warning' : ''}`}>
-          {REASON_TEXT[session.reason]}
-        </p>
+      {disconnected && (
+        <p className={`note ${session.reason === 'qr_expired' ? 'note-warning' : ''}`}>{disconnected}</p>
       )}
       {session.status === 'qr_issued' && session.qrExpiresAt !== null && (
-        <p className="note">QR-код действует ещё {remaining(session.qrExpiresAt, now)}.</p>
+        <p className="note">
+          QR-код действует ещё <Remaining until={session.qrExpiresAt} />.
+        </p>
       )}
+      {/* Plain text: status changes are announced once, by the panel's live region, not by an alert per card. */}
       {session.error && (
-        <p className="note note-error" role="alert">
-          {errorText(session.error)}
-          {session.nextRetryAt !== null && ` Повтор через ${remaining(session.nextRetryAt, now)}.`}
+        <p className="note note-error" data-testid="session-error">
+          <ErrorText error={session.error}>
+            {session.nextRetryAt !== null && (
+              <>
+                {' '}
+                Повтор через <Remaining until={session.nextRetryAt} />.
+              </>
+            )}
+          </ErrorText>
         </p>
       )}
 
@@ -104,6 +134,12 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
             <RefreshCw size={16} aria-hidden="true" /> Проверить
           </Button>
         )}
+        {/* A number whose creation failed: nothing to disconnect, only to drop from the list. */}
+        {session.status === 'error' && session.canCancel && (
+          <Button variant="outline" onClick={remove}>
+            <Trash2 size={16} aria-hidden="true" /> Убрать
+          </Button>
+        )}
         {session.status === 'disconnecting' ? (
           <Button variant="outline" disabled>
             <Spinner /> Отключение…
@@ -117,7 +153,7 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
         )}
       </div>
 
-      {confirming && <DisconnectDialog id={id} onClose={() => setConfirming(false)} returnFocus={heading} />}
+      {confirming && <DisconnectDialog id={id} onClose={closeConfirm} returnFocus={heading} />}
     </article>
   );
 });

@@ -1,18 +1,20 @@
+import type { SessionError } from '@wpp-sessions/react';
 import { useWppSessions } from '@wpp-sessions/react';
 import { MessageCircle, Plus, RefreshCw, RotateCcw, TriangleAlert } from 'lucide-react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Announcer } from './announcer.js';
-import { useNow } from './clock.js';
-import { errorText, remaining } from './format.js';
+import { ErrorText } from './ErrorText.js';
 import { PanelContext } from './panelContext.js';
 import { QrDialog } from './QrDialog.js';
 import { SessionCard } from './SessionCard.js';
+import { Remaining } from './ticking.js';
 import { Button, Spinner } from './ui.js';
 
 /**
  * The WhatsApp (WPP) integrations of the organization, as the seed's table says: a spinner while loading; with no
- * sessions, "Подключить WhatsApp"; with sessions, their cards and "Подключить ещё один WhatsApp"; a new connection
- * shows its QR in a dialog. Built only on `useWppSessions()` / `useWppSession(id)`.
+ * sessions, "Подключить WhatsApp" (and nothing else to do); with sessions, their cards, "Подключить ещё один
+ * WhatsApp" and "Обновить статусы"; a new connection shows its QR in a dialog. Built only on `useWppSessions()` /
+ * `useWppSession(id)`.
  *
  * @example
  * ```tsx
@@ -53,7 +55,7 @@ export function WppConnectPanel() {
               </h2>
               <p className="muted">Номера WhatsApp организации, подключённые через WPP Platform.</p>
             </div>
-            {status === 'ready' && (
+            {status === 'ready' && ids.length > 0 && (
               <Button variant="outline" onClick={refresh} disabled={isRefreshing} aria-busy={isRefreshing}>
                 <RefreshCw size={16} className={isRefreshing ? 'spin' : undefined} aria-hidden="true" />{' '}
                 Обновить статусы
@@ -68,12 +70,12 @@ export function WppConnectPanel() {
           )}
 
           {status === 'error' && error && (
-            <ListError message={errorText(error)} nextRetryAt={nextRetryAt} onRetry={retry} />
+            <ListError error={error} nextRetryAt={nextRetryAt} onRetry={retry} />
           )}
 
           {status === 'ready' && (
             <>
-              {error && <ListError message={errorText(error)} nextRetryAt={null} onRetry={retry} />}
+              {error && <ListError error={error} nextRetryAt={null} onRetry={retry} />}
               {ids.length === 0 ? (
                 <div className="empty">
                   <p>
@@ -112,21 +114,26 @@ export function WppConnectPanel() {
 }
 
 function ListError({
-  message,
+  error,
   nextRetryAt,
   onRetry,
 }: {
-  message: string;
+  error: SessionError;
   nextRetryAt: number | null;
   onRetry(): void;
 }) {
-  const now = useNow();
   return (
     <div className="alert" role="alert">
       <TriangleAlert size={18} aria-hidden="true" />
       <div>
-        <p>Не удалось загрузить подключения. {message}</p>
-        {nextRetryAt !== null && <p className="muted small">Повтор через {remaining(nextRetryAt, now)}.</p>}
+        <p>
+          Не удалось загрузить подключения. <ErrorText error={error} />
+        </p>
+        {nextRetryAt !== null && (
+          <p className="muted small">
+            Повтор через <Remaining until={nextRetryAt} />.
+          </p>
+        )}
       </div>
       <Button variant="outline" size="sm" onClick={onRetry}>
         <RotateCcw size={16} aria-hidden="true" /> Попробовать снова

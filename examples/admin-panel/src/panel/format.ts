@@ -18,31 +18,68 @@ export const REASON_TEXT: Record<DisconnectReason, string> = {
   cancelled: 'Подключение отменено.',
 };
 
+/** Each error code as a sentence for the admin; the backend's own words are shown apart, as a detail. */
 const ERROR_TEXT: Record<WppErrorCode, string> = {
-  network: 'Нет связи с сервером',
-  timeout: 'Сервер не ответил вовремя',
-  unauthorized: 'Нужно войти заново',
-  forbidden: 'Нет доступа',
-  not_found: 'Интеграция не найдена',
-  bad_request: 'Некорректный запрос',
-  rate_limited: 'Слишком много запросов',
-  server: 'Ошибка сервера',
-  bad_response: 'Непонятный ответ сервера',
-  invalid_qr: 'Некорректный QR-код',
-  invalid_record: 'Запись интеграции повреждена',
-  deadline_exceeded: 'Превышено время ожидания',
+  network: 'Нет связи с сервером: проверьте подключение к интернету и попробуйте снова.',
+  timeout: 'Сервер не ответил вовремя. Попробуйте снова чуть позже.',
+  unauthorized: 'Нужно войти заново: сессия входа истекла или недействительна.',
+  forbidden: 'Нет доступа: у вашей учётной записи нет прав на это действие.',
+  not_found: 'Интеграция не найдена: возможно, её уже удалили.',
+  bad_request: 'Некорректный запрос: сервер его отклонил.',
+  rate_limited: 'Слишком много запросов: подождите немного и попробуйте снова.',
+  server: 'Ошибка сервера: сервер не смог выполнить запрос.',
+  bad_response: 'Непонятный ответ сервера: он не похож на ожидаемый.',
+  invalid_qr: 'Некорректный QR-код: платформа прислала код, который нельзя показать.',
+  invalid_record: 'Запись интеграции повреждена.',
+  deadline_exceeded: 'Превышено время ожидания: операция не завершилась вовремя.',
 };
 
 /**
- * An error as one line for the admin: what kind of failure, then the backend's own words.
+ * The field an `invalid_record` message names: the core writes them as `<field> <what is wrong>`
+ * ("settings.wppAccountNumber is missing", "id … appears more than once in the list").
+ */
+function invalidField(message: string): string | null {
+  const field = /^([a-z_]\w*(?:\.\w+)*)\s/.exec(message)?.[1];
+  return field ?? null;
+}
+
+/**
+ * An error as one Russian sentence for the admin, chosen by its `code` (never the library's or the backend's
+ * English). For `invalid_record` it names the wrong field. Show `errorDetail` next to it, smaller.
  *
  * @example
  * ```ts
- * errorText({ code: 'unauthorized', message: 'JWT expired', retryable: false }); // 'Нужно войти заново: JWT expired'
+ * errorText({ code: 'unauthorized', message: 'JWT expired', retryable: false });
+ * // 'Нужно войти заново: сессия входа истекла или недействительна.'
+ * errorText({ code: 'invalid_record', message: 'settings.wppAccountNumber is missing', retryable: false });
+ * // 'Запись интеграции повреждена: нет поля settings.wppAccountNumber.'
  * ```
  */
 export function errorText(error: SessionError): string {
-  return `${ERROR_TEXT[error.code]}: ${error.message}`;
+  if (error.code === 'invalid_record') {
+    const field = invalidField(error.message);
+    if (field === null) return ERROR_TEXT.invalid_record;
+    return / is missing$/.test(error.message)
+      ? `Запись интеграции повреждена: нет поля ${field}.`
+      : `Запись интеграции повреждена: неверное поле ${field}.`;
+  }
+  return ERROR_TEXT[error.code];
+}
+
+/**
+ * The backend's own words about an error, to show as a secondary detail, or `null` when there are none worth
+ * showing (a deadline is the library's own verdict, already said by `errorText`).
+ *
+ * @example
+ * ```ts
+ * errorDetail({ code: 'server', message: 'Upstream 502', retryable: true }); // 'Upstream 502'
+ * errorDetail({ code: 'deadline_exceeded', message: 'The status did not settle in time', retryable: true }); // null
+ * ```
+ */
+export function errorDetail(error: SessionError): string | null {
+  if (error.code === 'deadline_exceeded') return null;
+  const detail = error.message.trim();
+  return detail === '' ? null : detail;
 }
 
 /**
