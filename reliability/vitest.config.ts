@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      // Tests run against the sources, never a stale build.
+      '@wpp-sessions/core': here('../packages/core/src/index.ts'),
+      '@wpp-sessions/react': here('../packages/react/src/index.ts'),
+      '@wpp-sessions/local-backend': here('../examples/local-backend/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['test/**/*.test.{ts,tsx}'],
+    environment: 'node',
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
+    // The machine has 2 cores shared with other work: two files at a time at most.
+    maxWorkers: 2,
+    reporters: ['default', './support/reliability.reporter.ts'],
+  },
+});
