@@ -214,3 +214,29 @@ describe('inputs', () => {
 });
 
 void waitFor;
+
+describe('hung requests', () => {
+  it('a request that never answers frees its shared slot after requestTimeout, so other numbers are checked', async () => {
+    const backend = createSimulatedBackend({
+      latency: 100,
+      sessions: Array.from({ length: 4 }, () => ({ state: 'connected' as const })),
+      // The first two numbers' status requests hang for ever.
+      fault: (operation, ref) =>
+        operation === 'getStatus' && ref !== null && Number(ref.integrationId.slice(-1)) <= 2
+          ? { kind: 'hang' }
+          : null,
+    });
+    const actor = createWppSessions(backend, {
+      concurrency: 2,
+      timings: { requestTimeout: 5_000, checkTimeout: 45_000, retryBaseDelay: 60_000 },
+    }).start();
+    await vi.advanceTimersByTimeAsync(5_300);
+    const views = actor
+      .getSnapshot()
+      .context.ids.map((id) => sessionView(actor.getSnapshot().context.refs[id]!.getSnapshot()));
+    expect(views.map((v) => v.status)).toEqual(['error', 'error', 'connected', 'connected']);
+    expect(views[0]!.error).toMatchObject({ code: 'timeout', retryable: true });
+    expect(backend.stats().inFlight['00000000-0000-4000-8000-000000000001'] ?? 0).toBe(0);
+    actor.stop();
+  });
+});

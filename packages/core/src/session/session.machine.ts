@@ -23,6 +23,17 @@ function notProvided<Output, Input>(name: string) {
 const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
 const errorOf = (event: unknown): unknown => (event as { error: unknown }).error;
 
+/** What a session's backend actors are invoked with: the number, and how long one request may take. */
+export interface SessionRequest {
+  ref: SessionRef;
+  timeout: number;
+}
+
+const requestOf = ({ context }: { context: SessionContext }): SessionRequest => ({
+  ref: refOf(context),
+  timeout: context.timings.requestTimeout,
+});
+
 function refOf(context: SessionContext): SessionRef {
   const record = context.record!;
   return { integrationId: record.integrationId, accountNumber: record.accountNumber };
@@ -53,10 +64,10 @@ export const sessionMachine = setup({
     input: {} as SessionInput,
   },
   actors: {
-    getStatus: notProvided<StatusResult, { ref: SessionRef }>('getStatus'),
-    start: notProvided<StatusResult, { ref: SessionRef }>('start'),
+    getStatus: notProvided<StatusResult, SessionRequest>('getStatus'),
+    start: notProvided<StatusResult, SessionRequest>('start'),
     create: notProvided<CreateResult, { addNew: boolean }>('create'),
-    disconnect: notProvided<void, { ref: SessionRef }>('disconnect'),
+    disconnect: notProvided<void, SessionRequest>('disconnect'),
   },
   delays: {
     checkTimeout: ({ context }) => context.timings.checkTimeout,
@@ -312,7 +323,7 @@ export const sessionMachine = setup({
         requesting: {
           invoke: {
             src: 'getStatus',
-            input: ({ context }) => ({ ref: refOf(context) }),
+            input: requestOf,
             onDone: [
               { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
               { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
@@ -332,7 +343,7 @@ export const sessionMachine = setup({
         starting: {
           invoke: {
             src: 'start',
-            input: ({ context }) => ({ ref: refOf(context) }),
+            input: requestOf,
             onDone: [
               { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
               { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
@@ -365,7 +376,7 @@ export const sessionMachine = setup({
         rechecking: {
           invoke: {
             src: 'getStatus',
-            input: ({ context }) => ({ ref: refOf(context) }),
+            input: requestOf,
             onDone: [
               { guard: 'isConnected', target: 'idle', actions: 'setChecked' },
               { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
@@ -414,7 +425,7 @@ export const sessionMachine = setup({
         polling: {
           invoke: {
             src: 'getStatus',
-            input: ({ context }) => ({ ref: refOf(context) }),
+            input: requestOf,
             onDone: [
               { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
               { guard: 'isQrIssued', target: 'waiting', actions: ['setChecked', 'setQr'] },
@@ -497,7 +508,7 @@ export const sessionMachine = setup({
     disconnecting: {
       invoke: {
         src: 'disconnect',
-        input: ({ context }) => ({ ref: refOf(context) }),
+        input: requestOf,
         onDone: { target: 'removed' },
         onError: { target: 'error', actions: { type: 'setError', params: { operation: 'disconnect' } } },
       },

@@ -21,6 +21,11 @@ export type SessionOperation = 'create' | 'check' | 'start' | 'disconnect';
 
 /** Every timing of the session and collection machines, in milliseconds. */
 export interface WppTimings {
+  /**
+   * Longest wait for one status, start or disconnect request; it then fails as a retryable `timeout`, so a hung
+   * request cannot hold one of the shared concurrency slots until its state's deadline. @default 20_000
+   */
+  requestTimeout: number;
   /** Deadline of `checking` (status requests and "not ready yet" polls together). @default 45_000 */
   checkTimeout: number;
   /** Pause between status polls while the backend says "starting" / "QR not ready yet". @default 2_000 */
@@ -49,6 +54,7 @@ export interface WppTimings {
 
 /** The defaults of `WppTimings`. */
 export const DEFAULT_TIMINGS: Readonly<WppTimings> = Object.freeze({
+  requestTimeout: 20_000,
   checkTimeout: 45_000,
   pendingPollInterval: 2_000,
   qrPollInterval: 2_000,

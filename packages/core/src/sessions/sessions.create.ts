@@ -1,4 +1,5 @@
 import { createActor, fromPromise, type InspectionEvent, type Observer } from 'xstate';
+import { WppError } from '../backend/backend.errors.js';
 import type { WppBackend } from '../backend/backend.port.js';
 import { sessionMachine } from '../session/session.machine.js';
 import type { WppTimings } from '../session/session.types.js';
@@ -55,11 +56,15 @@ export function createSessionsMachine(backend: WppBackend, options: WppSessionsO
   const session = sessionMachine.provide({
     actors: {
       getStatus: fromPromise(({ input, signal }) =>
-        limit(signal, () => backend.getStatus(input.ref, signal)),
+        limit(signal, () => withTimeout(signal, input.timeout, (s) => backend.getStatus(input.ref, s))),
       ),
-      start: fromPromise(({ input, signal }) => limit(signal, () => backend.start(input.ref, signal))),
+      start: fromPromise(({ input, signal }) =>
+        limit(signal, () => withTimeout(signal, input.timeout, (s) => backend.start(input.ref, s))),
+      ),
       create: fromPromise(({ input, signal }) => createOne(signal, () => backend.create(input, signal))),
-      disconnect: fromPromise(({ input, signal }) => backend.disconnect(input.ref, signal)),
+      disconnect: fromPromise(({ input, signal }) =>
+        withTimeout(signal, input.timeout, (s) => backend.disconnect(input.ref, s)),
+      ),
     },
   });
   return sessionsMachine.provide({
@@ -90,5 +95,28 @@ export function createWppSessions(
   return createActor(createSessionsMachine(backend, options), {
     input: { timings: options.timings },
     inspect: options.inspect,
+  });
+}
+
+/**
+ * Runs one request with its own deadline: after `ms` its signal aborts with a retryable `timeout` WppError (which
+ * backends reject with), and the request's slot is free again. The caller's signal still aborts it at once.
+ */
+function withTimeout<T>(
+  signal: AbortSignal,
+  ms: number,
+  request: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const forward = () => controller.abort(signal.reason);
+  if (signal.aborted) forward();
+  else signal.addEventListener('abort', forward, { once: true });
+  const timer = setTimeout(
+    () => controller.abort(new WppError('timeout', `No answer within ${Math.round(ms / 1000)} s`)),
+    ms,
+  );
+  return request(controller.signal).finally(() => {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', forward);
   });
 }
