@@ -1,7 +1,7 @@
 import { assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
 import { type SessionError, toSessionError } from '../backend/backend.errors.js';
-import type { CreateResult, SessionRecord, SessionRef, StatusResult } from '../backend/backend.port.js';
-import { type QrValue, sameQr } from '../backend/qr.js';
+import type { CreateResult, SessionRef, StatusResult } from '../backend/backend.port.js';
+import { sameQr } from '../backend/qr.js';
 import { backoffDelay } from './backoff.js';
 import {
   DEFAULT_TIMINGS,
@@ -93,8 +93,7 @@ export const sessionMachine = setup({
     hasSavedRow: ({ context }) =>
       context.record !== null && !context.record.integrationId.startsWith('invalid-row-'),
     isAutoRetryable: ({ context }) =>
-      context.error !== null &&
-      context.error.retryable &&
+      context.error?.retryable &&
       (context.failedOperation === 'check' || context.failedOperation === 'start') &&
       context.attempt < context.timings.retryAttempts,
     failedOnStart: ({ context }) => context.failedOperation === 'start',
