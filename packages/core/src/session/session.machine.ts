@@ -93,7 +93,7 @@ export const sessionMachine = setup({
     hasSavedRow: ({ context }) =>
       context.record !== null && !context.record.integrationId.startsWith('invalid-row-'),
     isAutoRetryable: ({ context }) =>
-      context.error?.retryable &&
+      (context.error?.retryable ?? false) &&
       (context.failedOperation === 'check' || context.failedOperation === 'start') &&
       context.attempt < context.timings.retryAttempts,
     failedOnStart: ({ context }) => context.failedOperation === 'start',
