@@ -4,6 +4,7 @@ import {
   createSessionsMachine,
   createSimulatedBackend,
   createWppSessions,
+  normalizeQr,
   parseSessionList,
   sessionsView,
   sessionView,
@@ -238,5 +239,83 @@ describe('hung requests', () => {
     expect(views[0]!.error).toMatchObject({ code: 'timeout', retryable: true });
     expect(backend.stats().inFlight['00000000-0000-4000-8000-000000000001'] ?? 0).toBe(0);
     actor.stop();
+  });
+});
+
+describe('offline numbers', () => {
+  it('are re-checked in the background like connected ones: an upstream hiccup does not stay 🔴 until a click', async () => {
+    const backend = createSimulatedBackend({ sessions: [{ state: 'connected' }] });
+    const [record] = await backend.listSessions(new AbortController().signal);
+    backend.drop(record!.integrationId);
+    const actor = createWppSessions(backend, { timings: { recheckInterval: 60_000 } }).start();
+    await flush();
+    const ref = actor.getSnapshot().context.refs[record!.integrationId]!;
+    expect(sessionView(ref.getSnapshot())).toMatchObject({ status: 'disconnected', reason: 'offline' });
+    backend.start(
+      { integrationId: record!.integrationId, accountNumber: record!.accountNumber },
+      new AbortController().signal,
+    );
+    await flush();
+    backend.scan(record!.integrationId); // the number is back (the platform had only hiccuped)
+    const seen = new Set<string>();
+    ref.subscribe((snapshot) => seen.add(sessionView(snapshot).status));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sessionView(ref.getSnapshot()).status).toBe('connected');
+    expect(seen.has('checking')).toBe(false); // no flicker through "checking"
+    actor.stop();
+  });
+
+  it('a cancelled or expired number is not re-checked by itself', async () => {
+    const backend = createSimulatedBackend({ sessions: [{ state: 'qr' }], qrExpireMs: 1e9 });
+    const actor = createWppSessions(backend, {
+      timings: { recheckInterval: 10_000, qrTimeout: 5_000 },
+    }).start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    const id = actor.getSnapshot().context.ids[0]!;
+    expect(sessionView(actor.getSnapshot().context.refs[id]!.getSnapshot()).reason).toBe('qr_expired');
+    const calls = backend.stats().calls.getStatus;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(backend.stats().calls.getStatus).toBe(calls);
+    actor.stop();
+  });
+});
+
+describe('answers that break the contract', () => {
+  it('markup is not a QR payload (a gateway error page drawn as a valid-looking QR)', () => {
+    for (const markup of [
+      '<!DOCTYPE html><html><body>502 Bad Gateway</body></html>',
+      '<svg onload=alert(1)>',
+      ' <img src=x>',
+    ]) {
+      expect(() => normalizeQr(markup)).toThrow(/markup/);
+    }
+  });
+
+  it('a custom backend whose create resolves without a record fails that one session, not the collection', async () => {
+    const backend = createSimulatedBackend();
+    const actor = createWppSessions({
+      ...backend,
+      create: async () => ({ status: { status: 'connected' } }) as never,
+    });
+    const errors: unknown[] = [];
+    actor.subscribe({ error: (error) => errors.push(error) });
+    actor.start();
+    await flush();
+    actor.send({ type: 'sessions.connectNew' });
+    await flush();
+    expect(errors).toEqual([]);
+    const id = sessionsView(actor.getSnapshot()).newSessionId!;
+    expect(sessionView(actor.getSnapshot().context.refs[id]!.getSnapshot()).error).toMatchObject({
+      code: 'bad_response',
+    });
+    actor.stop();
+  });
+
+  it('an inactive row is left out even when it is also malformed', () => {
+    const records = parseSessionList([
+      { id: 'not-a-uuid', provider: 'wpp', is_active: false, settings: {} },
+      { id: '00000000-0000-4000-8000-000000000001', provider: 'wpp', is_enabled: false },
+    ]);
+    expect(records).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createSimulatedBackend,
+  DEFAULT_TIMINGS,
   type SessionRecord,
   type SimulatedBackendOptions,
   type SimulatedOperation,
@@ -810,12 +811,17 @@ describe('disconnected', () => {
     expect(actor.getSnapshot().status).toBe('done');
   });
 
-  it('stays disconnected without the admin: no calls for an hour', async () => {
+  it('an offline number stays disconnected, re-checked only every recheckInterval (and never with it off)', async () => {
     const { backend, records } = await simulated({ sessions: [{ state: 'offline' }] });
     const { actor } = startSession(backend, { record: records[0]! });
     await vi.advanceTimersByTimeAsync(HOUR);
     expect(topState(actor.getSnapshot())).toBe('disconnected');
-    expect(backend.stats().calls.getStatus).toBe(1);
+    expect(backend.stats().calls.getStatus).toBe(1 + HOUR / DEFAULT_TIMINGS.recheckInterval);
+    const quiet = await simulated({ sessions: [{ state: 'offline' }] });
+    const off = startSession(quiet.backend, { record: quiet.records[0]!, timings: { recheckInterval: 0 } });
+    await vi.advanceTimersByTimeAsync(HOUR);
+    expect(topState(off.actor.getSnapshot())).toBe('disconnected');
+    expect(quiet.backend.stats().calls.getStatus).toBe(1);
   });
 });
 

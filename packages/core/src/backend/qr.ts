@@ -54,6 +54,9 @@ export function normalizeQr(raw: unknown): QrValue | null {
       `QR with the scheme "${scheme}" is refused; only data:image/png;base64 images`,
     );
   }
+  if (value.startsWith('<')) {
+    throw new WppError('invalid_qr', 'QR payload looks like markup (an HTML error page?), not a QR payload');
+  }
   if (value.length > MAX_QR_TEXT_LENGTH) {
     throw new WppError(
       'invalid_qr',

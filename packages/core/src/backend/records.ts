@@ -113,6 +113,8 @@ function parseRow(row: unknown, index: number): SessionRecord | null {
   ) {
     return null;
   }
+  // Inactive rows are left out before their shape is judged: a switched-off row is not the admin's problem.
+  if (loose.is_active === false || loose.is_enabled === false) return null;
   const parsed = rowShape.safeParse(row, { reportInput: true });
   const id = typeof loose.id === 'string' && loose.id !== '' ? loose.id : fallbackId;
   if (!parsed.success) {

@@ -100,6 +100,7 @@ export function sessionView(snapshot: SnapshotFrom<SessionMachine>): SessionView
       snapshot.matches({ checking: 'requesting' }) ||
       snapshot.matches({ checking: 'starting' }) ||
       snapshot.matches({ connected: 'rechecking' }) ||
+      snapshot.matches({ disconnected: 'rechecking' }) ||
       snapshot.matches({ qr_issued: 'polling' }),
     qr: status === 'qr_issued' ? context.qr : null,
     qrExpiresAt: status === 'qr_issued' ? context.qrExpiresAt : null,

@@ -87,6 +87,12 @@ export const sessionMachine = setup({
     isQrIssued: isStatus('qr_issued'),
     isDisconnected: isStatus('disconnected'),
     hasRecheck: ({ context }) => context.timings.recheckInterval > 0,
+    // Background checks of an offline number stop after retryAttempts failures in a row: a dead backend is not
+    // hammered for ever (a successful answer starts the count again).
+    isOfflineRecheck: ({ context }) =>
+      context.timings.recheckInterval > 0 &&
+      context.reason === 'offline' &&
+      context.attempt <= context.timings.retryAttempts,
     isNew: ({ context }) => context.isNew,
     isCancelRequested: ({ context }) => context.cancelRequested,
     hasUsableRecord: ({ context }) => context.record !== null && context.record.invalid === null,
@@ -165,6 +171,7 @@ export const sessionMachine = setup({
       return { attempt: context.attempt + 1, retryDelay, nextRetryAt: Date.now() + retryDelay };
     }),
     clearRetry: assign({ nextRetryAt: null }),
+    countFailedRecheck: assign({ attempt: ({ context }) => context.attempt + 1 }),
     resetAttempts: assign({ attempt: 0 }),
     setCreated: assign(({ event }) => ({
       record: outputOf<CreateResult>(event).record,
@@ -455,6 +462,31 @@ export const sessionMachine = setup({
     },
     disconnected: {
       entry: 'clearQrDeadline',
+      initial: 'idle',
+      states: {
+        // A number the backend called offline is re-checked in the background like a connected one: the user's
+        // wpp-status reports any upstream failure as offline, so one hiccup must not stay red until a click.
+        // Expired and cancelled numbers wait for the admin (nobody burns QR cycles unattended).
+        idle: {
+          after: { recheckInterval: { guard: 'isOfflineRecheck', target: 'rechecking' } },
+        },
+        rechecking: {
+          invoke: {
+            src: 'getStatus',
+            input: requestOf,
+            onDone: [
+              { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
+              { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
+              { guard: 'isDisconnected', target: 'idle', actions: 'setChecked' },
+              // "Still starting" settles nothing: it counts like a failure, so the checks end.
+              { target: 'idle', actions: 'countFailedRecheck' },
+            ],
+            // A failed background check changes nothing the admin sees: the number stays offline.
+            onError: { target: 'idle', actions: 'countFailedRecheck' },
+          },
+          after: { checkTimeout: { target: 'idle', actions: 'countFailedRecheck' } },
+        },
+      },
       on: {
         'session.reconnect': { target: 'checking.starting', actions: 'clearReason' },
         'session.check': { target: 'checking' },

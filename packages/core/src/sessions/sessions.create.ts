@@ -1,6 +1,6 @@
 import { createActor, fromPromise, type InspectionEvent, type Observer } from 'xstate';
 import { WppError } from '../backend/backend.errors.js';
-import type { WppBackend } from '../backend/backend.port.js';
+import type { CreateResult, WppBackend } from '../backend/backend.port.js';
 import { sessionMachine } from '../session/session.machine.js';
 import type { WppTimings } from '../session/session.types.js';
 import { createLimiter } from './limiter.js';
@@ -61,7 +61,9 @@ export function createSessionsMachine(backend: WppBackend, options: WppSessionsO
       start: fromPromise(({ input, signal }) =>
         limit(signal, () => withTimeout(signal, input.timeout, (s) => backend.start(input.ref, s))),
       ),
-      create: fromPromise(({ input, signal }) => createOne(signal, () => backend.create(input, signal))),
+      create: fromPromise(({ input, signal }) =>
+        createOne(signal, async () => checkCreated(await backend.create(input, signal))),
+      ),
       disconnect: fromPromise(({ input, signal }) =>
         withTimeout(signal, input.timeout, (s) => backend.disconnect(input.ref, s)),
       ),
@@ -119,4 +121,13 @@ function withTimeout<T>(
     clearTimeout(timer);
     signal.removeEventListener('abort', forward);
   });
+}
+
+/** A custom backend's `create` answer is checked here: a missing record must fail one session, not the collection. */
+function checkCreated(result: CreateResult): CreateResult {
+  const record = (result as Partial<CreateResult> | undefined)?.record;
+  if (typeof record?.integrationId !== 'string' || typeof result.status?.status !== 'string') {
+    throw new WppError('bad_response', "create answered without the new number's record and status");
+  }
+  return result;
 }
