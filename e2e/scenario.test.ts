@@ -1,0 +1,597 @@
+/**
+ * The whole story of issue #5 in a real Chromium: the built admin panel against the local backend (a child
+ * process over a fresh data folder), steps 1–10, a backend restart and a fault run. Steps share one page and
+ * run in order; once a step fails, the later ones fail at once with "not run" (never skipped, never passed).
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Locator, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BackendProcess,
+  type BrowserHandle,
+  ConsoleWatch,
+  decodeQrPng,
+  devCall,
+  findChromium,
+  launchBrowser,
+  makeTempDir,
+  type Organization,
+  PANEL_DIST,
+  removeTempDirs,
+  SCREENSHOT_DIR,
+  type StaticServer,
+  serveStatic,
+  shoot,
+  startBackend,
+} from './harness.js';
+
+const CHROMIUM = findChromium();
+const REQUIRED = process.env.REQUIRE_E2E === '1';
+
+if (!CHROMIUM) {
+  const line = REQUIRED
+    ? 'E2E FAILED: chromium not found and REQUIRE_E2E=1 — install it with apt-get install chromium'
+    : 'E2E SKIPPED: chromium not found — install it with apt-get install chromium (browser tests NOT run)';
+  console.error(`\n${'!'.repeat(100)}\n${line}\n${'!'.repeat(100)}\n`);
+}
+
+// Declared only when it must fail, so a run with Chromium shows no "skipped" line for it.
+if (!CHROMIUM && REQUIRED) {
+  describe('browser required (REQUIRE_E2E=1)', () => {
+    it('finds Chromium at /usr/bin/chromium or on PATH', () => {
+      expect.fail(
+        'chromium not found: install it with `apt-get install chromium` (never download a browser)',
+      );
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Fast polls for the whole run; the QR deadline is shortened only where a step needs it to pass. */
+const BASE_TIMINGS = { qrPoll: 300, poll: 300, recheck: 0 };
+/** The panel's QR deadline in steps 5–6: long enough to check the QR, short enough to watch it expire. */
+const SHORT_QR_TIMEOUT = 10_000;
+const UI_TIMEOUT = 15_000;
+const FAILURE_DIR = fileURLToPath(new URL('./test-results', import.meta.url));
+/** Browser messages for HTTP errors the fault run provokes on purpose (never page errors). */
+const INJECTED_HTTP_ERRORS = [/Failed to load resource: the server responded with a status of 5\d\d/];
+
+interface IntegrationRow {
+  id: string;
+  provider: string;
+  name: string;
+  settings: { wppAccountNumber?: string };
+}
+
+describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
+  let backend: BackendProcess;
+  let panel: StaticServer;
+  let browser: BrowserHandle;
+  let page: Page;
+  let watch: ConsoleWatch;
+  let orgA: Organization;
+  let orgB: Organization;
+  let dataDir: string;
+  const requests: { at: number; method: string; url: string; body: string | null }[] = [];
+  const inFlight = new Set<Request>();
+  const statusCallsInFlight = () =>
+    [...inFlight].filter((r) => r.url().includes('/functions/v1/wpp-status')).length;
+
+  // Shared between steps.
+  let first: { id: string; number: string };
+  let second: { id: string; number: string };
+
+  let brokenAt: string | null = null;
+  let problemsSeen = 0;
+  /** One step of the story; after a failure, the later steps fail fast instead of waiting for timeouts. */
+  const step = (name: string, fn: () => Promise<void>) =>
+    it(name, async () => {
+      if (brokenAt) throw new Error(`not run: the earlier step "${brokenAt}" failed`);
+      try {
+        await fn();
+        const fresh = watch.unexpected.slice(problemsSeen);
+        problemsSeen = watch.unexpected.length;
+        expect(fresh, `console/page errors the app did not expect:\n${watch.describe()}`).toEqual([]);
+      } catch (error) {
+        brokenAt = name;
+        // What the page showed when the step failed (test-results/ is git-ignored).
+        await page
+          ?.screenshot({
+            path: join(FAILURE_DIR, `${name.replace(/[^\p{L}\p{N}]+/gu, '-')}.png`),
+            fullPage: true,
+          })
+          .catch(() => undefined);
+        throw error;
+      }
+    });
+
+  const url = (org: Organization, extra: Record<string, number> = {}) => {
+    const params = new URLSearchParams({ backend: backend.url, org: org.id });
+    for (const [key, value] of Object.entries({ ...BASE_TIMINGS, ...extra })) params.set(key, String(value));
+    return `${panel.url}/?${params}`;
+  };
+
+  const listWpp = async (org: Organization): Promise<IntegrationRow[]> => {
+    const { integrations } = await devCall<{ integrations: IntegrationRow[] }>(
+      backend,
+      'GET',
+      '/functions/v1/messenger-integrations',
+      undefined,
+      org.token,
+    );
+    return integrations.filter((row) => row.provider === 'wpp');
+  };
+
+  /** Waits until the organization has a WPP row not in `known`; returns it. */
+  const newRow = async (org: Organization, known: string[]): Promise<{ id: string; number: string }> => {
+    let found: IntegrationRow | undefined;
+    await expect
+      .poll(
+        async () => {
+          found = (await listWpp(org)).find((row) => !known.includes(row.id));
+          return found?.settings.wppAccountNumber ?? null;
+        },
+        { timeout: UI_TIMEOUT },
+      )
+      .not.toBeNull();
+    return { id: found!.id, number: found!.settings.wppAccountNumber! };
+  };
+
+  const card = (number: string): Locator => page.locator(`article[aria-label$=" ${number}"]`);
+  const badgeOf = (number: string): Locator => card(number).getByTestId('status-badge');
+  const qrDialog = (): Locator => page.getByRole('dialog', { name: 'Подключение WhatsApp' });
+  const confirmDialog = (): Locator => page.getByRole('dialog', { name: 'Отключение WhatsApp' });
+  const button = (scope: Page | Locator, name: string): Locator =>
+    scope.getByRole('button', { name, exact: true });
+
+  /**
+   * Decodes the QR the page draws (a screenshot of `[data-testid="qr"]`, read with jsQR) and waits until it is the
+   * payload the platform issued for `integrationId`. Returns the decoded text.
+   */
+  const expectDrawnQr = async (org: Organization, integrationId: string): Promise<string> => {
+    const qr = qrDialog().getByTestId('qr');
+    await expect.poll(() => qr.isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+    let decoded: string | null = null;
+    let issued: string | null = null;
+    try {
+      await expect
+        .poll(
+          async () => {
+            decoded = decodeQrPng(await qr.screenshot({ animations: 'disabled' }));
+            ({ qr: issued } = await devCall<{ qr: string | null }>(
+              backend,
+              'GET',
+              `/dev/qr?integration_id=${integrationId}`,
+              undefined,
+              org.token,
+            ));
+            return decoded !== null && decoded === issued;
+          },
+          { timeout: UI_TIMEOUT },
+        )
+        .toBe(true);
+    } catch {
+      throw new Error(
+        `the drawn QR must decode to the payload the platform issued: decoded ${JSON.stringify(decoded)}, issued ${JSON.stringify(issued)}`,
+      );
+    }
+    return decoded!;
+  };
+
+  const scan = (org: Organization, integrationId: string) =>
+    devCall(backend, 'POST', '/dev/scan', { integration_id: integrationId }, org.token);
+
+  const setFaults = (faults: {
+    errorRate?: number;
+    malformedRate?: number;
+    latencyMs?: number;
+    timeoutRate?: number;
+    seed?: number;
+  }) => devCall(backend, 'POST', '/dev/faults', faults);
+
+  /** Presses Tab (at most `max` times) until `target` has the focus; fails when it never gets there. */
+  const tabTo = async (target: Locator, max = 30): Promise<void> => {
+    for (let i = 0; i < max; i++) {
+      if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+      await page.keyboard.press('Tab');
+    }
+    expect(await target.evaluate((el) => el === document.activeElement), `Tab reaches ${target}`).toBe(true);
+  };
+  const focusIsInside = (scope: Locator) => scope.evaluate((el) => el.contains(document.activeElement));
+
+  const statusCallsFor = (integrationId: string, since: number) =>
+    requests.filter(
+      (r) =>
+        r.at >= since && r.url.includes('/functions/v1/wpp-status') && (r.body ?? '').includes(integrationId),
+    ).length;
+
+  /** A new tab that logs its requests (for "was wpp-status called") and waits at most UI_TIMEOUT per action. */
+  const openPage = async (): Promise<Page> => {
+    const tab = await browser.context.newPage();
+    tab.setDefaultTimeout(UI_TIMEOUT);
+    tab.on('request', (req: Request) => {
+      requests.push({ at: Date.now(), method: req.method(), url: req.url(), body: req.postData() });
+      inFlight.add(req);
+    });
+    tab.on('requestfinished', (req: Request) => inFlight.delete(req));
+    tab.on('requestfailed', (req: Request) => inFlight.delete(req));
+    return tab;
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(join(PANEL_DIST, 'index.html'))) {
+      throw new Error(
+        `the panel is not built: run npm run build -w @wpp-sessions/admin-panel (${PANEL_DIST})`,
+      );
+    }
+    for (const file of readdirSync(SCREENSHOT_DIR)) {
+      if (file.endsWith('.png')) rmSync(join(SCREENSHOT_DIR, file));
+    }
+    dataDir = makeTempDir('wpp-e2e-data-');
+    [backend, panel, browser] = await Promise.all([
+      startBackend({ dataDir }),
+      serveStatic(PANEL_DIST),
+      launchBrowser(CHROMIUM!),
+    ]);
+    [orgA, orgB] = backend.organizations as [Organization, Organization];
+    expect(orgA && orgB, 'the local backend seeds two organizations').toBeTruthy();
+    // The platform keeps its QRs still and alive for long: what expires in step 6 is the panel's own deadline.
+    await devCall(backend, 'POST', '/dev/config', { qrRotateMs: 600_000, qrExpireMs: 600_000 });
+    watch = new ConsoleWatch(browser.context);
+    page = await openPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await panel?.close();
+    await backend?.stop();
+    removeTempDirs();
+  });
+
+  step('1. an empty organization offers "Подключить WhatsApp"', async () => {
+    await page.goto(url(orgA));
+    await expect
+      .poll(() => button(page, 'Подключить WhatsApp').isVisible(), { timeout: UI_TIMEOUT })
+      .toBe(true);
+    expect(await page.locator('article').count()).toBe(0);
+    await shoot(page, '01-empty');
+  });
+
+  step(
+    '2. "Подключить WhatsApp" shows a scannable QR carrying the issued payload, and follows its rotation',
+    async () => {
+      await button(page, 'Подключить WhatsApp').click();
+      await expect.poll(() => qrDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+      first = await newRow(orgA, []);
+      const payload = await expectDrawnQr(orgA, first.id);
+      expect(payload.length).toBeGreaterThan(0);
+      expect(await qrDialog().getByTestId('qr').getAttribute('data-kind')).toBe('text');
+      await shoot(page, '02-qr');
+      // The platform rotates its QR: the drawn one follows (and is still the issued one).
+      await devCall(backend, 'POST', '/dev/config', { qrRotateMs: 1_000 });
+      try {
+        await expect
+          .poll(async () => decodeQrPng(await qrDialog().getByTestId('qr').screenshot()), {
+            timeout: UI_TIMEOUT,
+          })
+          .not.toBe(payload);
+        await expectDrawnQr(orgA, first.id);
+      } finally {
+        await devCall(backend, 'POST', '/dev/config', { qrRotateMs: 600_000 });
+      }
+      await expectDrawnQr(orgA, first.id);
+    },
+  );
+
+  step('3. a scan through /dev/ turns the card "🟢 Подключено" without a reload', async () => {
+    await page.evaluate(() => {
+      (window as unknown as { __e2eNoReload: boolean }).__e2eNoReload = true;
+    });
+    await scan(orgA, first.id);
+    await expect
+      .poll(() => qrDialog().textContent(), { timeout: UI_TIMEOUT })
+      .toContain('WhatsApp подключён');
+    await shoot(page, '03-connected-dialog');
+    await button(qrDialog(), 'Готово').click();
+    await expect.poll(() => qrDialog().count()).toBe(0);
+    await expect
+      .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+      .toContain('🟢 Подключено');
+    expect(await page.evaluate(() => (window as unknown as { __e2eNoReload?: boolean }).__e2eNoReload)).toBe(
+      true,
+    );
+    await shoot(page, '04-connected');
+  });
+
+  step(
+    '4. after a reload the session is listed from the database, checked again, still connected',
+    async () => {
+      const since = Date.now();
+      await page.reload();
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
+      expect(
+        statusCallsFor(first.id, since),
+        'a wpp-status call for this integration after the reload',
+      ).toBeGreaterThan(0);
+      expect(await card(first.number).getByTestId('checked-ago').textContent()).toMatch(/проверено/);
+      await shoot(page, '05-after-reload');
+    },
+  );
+
+  step(
+    '5. "Подключить ещё один WhatsApp" shows the second QR while the first card stays connected',
+    async () => {
+      await page.goto(url(orgA, { qrTimeout: SHORT_QR_TIMEOUT }));
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
+      await button(page, 'Подключить ещё один WhatsApp').click();
+      await expect.poll(() => qrDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+      second = await newRow(orgA, [first.id]);
+      expect(second.number).not.toBe(first.number);
+      const payload = await expectDrawnQr(orgA, second.id);
+      const { qr: firstQr } = await devCall<{ qr: string | null }>(
+        backend,
+        'GET',
+        `/dev/qr?integration_id=${first.id}`,
+        undefined,
+        orgA.token,
+      );
+      expect(payload).not.toBe(firstQr);
+      expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+      await shoot(page, '06-second-qr');
+    },
+  );
+
+  step(
+    '6. the second QR expires: the panel says so, a new QR is taken and scanned: two connected',
+    async () => {
+      await expect
+        .poll(() => qrDialog().textContent(), { timeout: SHORT_QR_TIMEOUT + UI_TIMEOUT })
+        .toContain('Срок действия QR-кода истёк');
+      expect(await qrDialog().getByTestId('qr').count(), 'no stale QR next to the expiry note').toBe(0);
+      expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+      await shoot(page, '07-qr-expired');
+      await button(qrDialog(), 'Получить новый QR').click();
+      await expectDrawnQr(orgA, second.id);
+      // This time through the dialog's own demo button (POST /dev/scan from the page).
+      await button(qrDialog(), 'Сканировать (симуляция)').click();
+      await expect
+        .poll(() => qrDialog().textContent(), { timeout: UI_TIMEOUT })
+        .toContain('WhatsApp подключён');
+      await button(qrDialog(), 'Готово').click();
+      await expect
+        .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
+      expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+      expect(await page.locator('article').count()).toBe(2);
+      await shoot(page, '08-two-connected');
+    },
+  );
+
+  step('7. a number taken offline through /dev/ turns "🔴 Отключено" after "Обновить статусы"', async () => {
+    await devCall(backend, 'POST', '/dev/drop', { integration_id: second.id }, orgA.token);
+    await button(page, 'Обновить статусы').click();
+    await expect
+      .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
+      .toContain('🔴 Отключено');
+    expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+    // A reason next to the badge: the panel's words or the platform's own ("Account is offline").
+    expect(await card(second.number).textContent()).toMatch(/Номер не в сети|Account is offline/);
+    await shoot(page, '09-offline');
+  });
+
+  step('8. disconnect: confirm, pending, gone; still gone after a reload', async () => {
+    await button(card(second.number), 'Отключить').click();
+    await expect.poll(() => confirmDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+    await shoot(page, '10-disconnect-confirm');
+    await setFaults({ latencyMs: 1_500 }); // slow enough to see the pending state
+    try {
+      await button(confirmDialog(), 'Отключить').click();
+      await expect
+        .poll(() => confirmDialog().textContent(), { timeout: UI_TIMEOUT })
+        .toContain('Отключение…');
+      await shoot(page, '11-disconnecting');
+      await expect.poll(() => card(second.number).count(), { timeout: UI_TIMEOUT }).toBe(0);
+    } finally {
+      await setFaults({});
+    }
+    await expect.poll(() => confirmDialog().count()).toBe(0);
+    expect((await listWpp(orgA)).map((row) => row.id)).toEqual([first.id]);
+    await page.reload();
+    await expect
+      .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+      .toContain('🟢 Подключено');
+    expect(await card(second.number).count()).toBe(0);
+    expect(await page.locator('article').count()).toBe(1);
+    await shoot(page, '12-after-disconnect-reload');
+  });
+
+  step('9. the other organization sees none of these sessions', async () => {
+    await page.goto(url(orgB));
+    await expect
+      .poll(() => button(page, 'Подключить WhatsApp').isVisible(), { timeout: UI_TIMEOUT })
+      .toBe(true);
+    expect(await page.locator('article').count()).toBe(0);
+    expect(await page.getByRole('combobox').inputValue()).toBe(orgB.id);
+    expect(await listWpp(orgB)).toEqual([]);
+    await shoot(page, '13-other-organization');
+  });
+
+  step(
+    'restart: the backend process restarts on the same data folder, the session is still listed',
+    async () => {
+      const port = backend.port;
+      await backend.stop();
+      backend = await startBackend({ dataDir, port });
+      await devCall(backend, 'POST', '/dev/config', { qrRotateMs: 600_000, qrExpireMs: 600_000 });
+      await page.goto(url(orgA));
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
+      expect(await page.locator('article').count()).toBe(1);
+      await shoot(page, '14-after-restart');
+    },
+  );
+
+  step('faults: errors and latency show reasons, "Попробовать снова" recovers', async () => {
+    // A tab of its own, with a clock the test can pause (installed before the page loads).
+    const mainPage = page;
+    page = await openPage();
+    await page.clock.install();
+    await page.goto(url(orgA));
+    await expect
+      .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+      .toContain('🟢 Подключено');
+    try {
+      await faultRun();
+    } catch (error) {
+      await page
+        .screenshot({ path: join(FAILURE_DIR, 'fault-run.png'), fullPage: true })
+        .catch(() => undefined);
+      throw error;
+    } finally {
+      await page.close();
+      page = mainPage;
+    }
+  });
+
+  /** The fault run proper, on the current `page`. */
+  const faultRun = () =>
+    watch.allowing(INJECTED_HTTP_ERRORS, async () => {
+      // The list fails: the panel says why and offers a retry, keeping the card it had.
+      await setFaults({ errorRate: 1 });
+      await button(page, 'Обновить статусы').click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Не удалось загрузить подключения' });
+      await expect.poll(() => alert.isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+      expect(await alert.textContent()).toMatch(/Ошибка сервера: .*Injected fault/);
+      await shoot(page, '15-fault-list-error');
+      await setFaults({ latencyMs: 600 });
+      await button(alert, 'Попробовать снова').click();
+      await expect.poll(() => alert.count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
+
+      // A status check fails: the card shows the reason, and retries by itself after a delay. The page's clock is
+      // paused once the error shows, so no automatic retry can run before the admin's "Попробовать снова".
+      await setFaults({ errorRate: 1 });
+      const checkedAt = Date.now();
+      await button(card(first.number), 'Проверить').click();
+      // Two automatic retries first (1 s, 2 s), so the countdown shows a few seconds on the screenshot.
+      await expect
+        .poll(() => statusCallsFor(first.id, checkedAt), { timeout: UI_TIMEOUT })
+        .toBeGreaterThanOrEqual(3);
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('⚠️ Ошибка');
+      // (The jump may fire a retry that is due within it: that one fails too, and is waited for below.)
+      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 500);
+      await expect
+        .poll(
+          async () => ({ inFlight: statusCallsInFlight(), badge: await badgeOf(first.number).textContent() }),
+          {
+            timeout: UI_TIMEOUT,
+          },
+        )
+        .toEqual({ inFlight: 0, badge: expect.stringContaining('⚠️ Ошибка') });
+      const reason = card(first.number).getByTestId('session-error');
+      // The admin's words, the retry countdown and the backend's own words.
+      await expect
+        .poll(() => reason.textContent())
+        .toMatch(/^(?=.*Ошибка сервера)(?=.*Повтор через)(?=.*Injected fault)/s);
+      await shoot(page, '16-fault-card-error');
+      await setFaults({ latencyMs: 800 });
+      const retriedAt = Date.now();
+      await button(card(first.number), 'Попробовать снова').click();
+      // The slow answer keeps the card in "checking" meanwhile, then it is connected again.
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('⏳ Проверка…');
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
+      await page.clock.resume();
+      expect(statusCallsFor(first.id, retriedAt), 'the retry called wpp-status').toBe(1);
+      expect(await reason.count(), 'no stale reason after recovery').toBe(0);
+
+      // Malformed answers with status 200 (seed 1: a gateway's HTML page; seed 5: JSON cut in half): a reason
+      // that says so, then recovery once the backend is well again.
+      for (const seed of [1, 5]) {
+        await setFaults({ malformedRate: 1, seed });
+        await button(card(first.number), 'Проверить').click();
+        await expect
+          .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+          .toContain('⚠️ Ошибка');
+        expect(await reason.textContent(), `seed ${seed}`).toMatch(/Непонятный ответ сервера/);
+        await setFaults({});
+        await expect
+          .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+          .toContain('🟢 Подключено');
+      }
+      await shoot(page, '17-fault-recovered');
+    });
+
+  step('10a. keyboard only: Tab + Enter opens the QR, Escape cancels', async () => {
+    await page.goto(url(orgB));
+    const connect = button(page, 'Подключить WhatsApp');
+    await expect.poll(() => connect.isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+    await tabTo(connect);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => qrDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+    const row = await newRow(orgB, []);
+    await expectDrawnQr(orgB, row.id);
+    expect(await focusIsInside(qrDialog()), 'focus moved into the dialog').toBe(true);
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      expect(await focusIsInside(qrDialog()), 'Tab stays inside the dialog').toBe(true);
+    }
+    await shoot(page, '18-keyboard-qr');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => qrDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+    expect(
+      await page.evaluate(() => document.activeElement !== document.body),
+      'focus returned to the page',
+    ).toBe(true);
+    // Escape cancelled the new number: its row is gone, no orphan card after a reload.
+    await expect.poll(() => listWpp(orgB), { timeout: UI_TIMEOUT }).toEqual([]);
+    expect(await page.locator('article').count()).toBe(0);
+  });
+
+  step('10b. keyboard only: Tab + Enter asks to disconnect, Escape keeps, Enter confirms', async () => {
+    await page.goto(url(orgA));
+    await expect
+      .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+      .toContain('🟢 Подключено');
+    const disconnect = button(card(first.number), 'Отключить');
+    await tabTo(disconnect);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => confirmDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+    expect(await focusIsInside(confirmDialog()), 'focus moved into the confirmation').toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => confirmDialog().count()).toBe(0);
+    expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+
+    await tabTo(disconnect);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => confirmDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+    await tabTo(button(confirmDialog(), 'Отключить'), 5);
+    await shoot(page, '19-keyboard-confirm');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => card(first.number).count(), { timeout: UI_TIMEOUT }).toBe(0);
+    await expect
+      .poll(() => button(page, 'Подключить WhatsApp').isVisible(), { timeout: UI_TIMEOUT })
+      .toBe(true);
+    expect(await listWpp(orgA)).toEqual([]);
+    await shoot(page, '20-keyboard-disconnected');
+  });
+
+  step('no console error or page error the app did not expect, in the whole run', async () => {
+    expect(watch.unexpected, watch.describe()).toEqual([]);
+  });
+});
