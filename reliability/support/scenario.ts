@@ -219,6 +219,7 @@ const between = (min: number, max: number) =>
 
 export const timingsArb: fc.Arbitrary<WppTimings> = fc
   .record({
+    requestTimeout: between(200, 10_000),
     checkTimeout: between(500, 10_000),
     pendingPollInterval: between(50, 3_000),
     qrPollInterval: between(50, 3_000),

@@ -15,6 +15,7 @@ const FOUND: Array<{ bug: string; fix: string; scenario: Scenario }> = [
       seed: 0,
       concurrency: 1,
       timings: {
+        requestTimeout: 20_000,
         checkTimeout: 500,
         pendingPollInterval: 50,
         qrPollInterval: 50,
@@ -45,6 +46,7 @@ const FOUND: Array<{ bug: string; fix: string; scenario: Scenario }> = [
       seed: 0,
       concurrency: 1,
       timings: {
+        requestTimeout: 20_000,
         checkTimeout: 500,
         pendingPollInterval: 50,
         qrPollInterval: 50,
@@ -80,6 +82,7 @@ const FOUND: Array<{ bug: string; fix: string; scenario: Scenario }> = [
       seed: 0,
       concurrency: 1,
       timings: {
+        requestTimeout: 20_000,
         checkTimeout: 500,
         pendingPollInterval: 50,
         qrPollInterval: 50,

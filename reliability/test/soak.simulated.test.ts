@@ -80,7 +80,7 @@ describe(`fault soak on the simulated backend: ${SIZE.sessions} sessions, ${SIZE
         info('states at the end', JSON.stringify(figures.statesAtEnd)),
         info('errors shown, by code', JSON.stringify(figures.errorCodes)),
       ],
-      note: `Load, not a fault of the machines: with the default concurrency of 6 and latency up to 3 s, ${figures.slotTimeOnAbortedRequests} % of the time status requests held a slot went to requests that never answered (5 % of calls hang until their state's deadline: 45 s for a check, up to 120 s for a QR poll). A refresh of ${SIZE.sessions} sessions queues behind those slots, and the time in the queue counts against checkTimeout, hence the many sessions in checking at the end and the deadline_exceeded errors. A per-request timeout shorter than the state deadline would free the slots sooner.`,
+      note: `With the default concurrency of 6 and latency up to 3 s, ${figures.slotTimeOnAbortedRequests} % of the time status requests held a shared slot went to requests that never answered (5 % of calls hang). Each request now gives up after requestTimeout (20 s), so a hung one frees its slot instead of holding it until its state's deadline (45 s for a check, up to 120 s for a QR poll); the time a refresh of ${SIZE.sessions} sessions queues behind the slots still counts against checkTimeout, which is what the deadline_exceeded errors at the end are.`,
     });
     expect(figures.violations).toEqual([]);
     expect(figures.sessionsStuck).toBe(0);
