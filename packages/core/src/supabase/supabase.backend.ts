@@ -15,6 +15,9 @@ export interface SupabaseBackendOptions {
   /**
    * Where the saved rows come from: the `messenger-integrations` edge function (secrets masked server-side), or
    * the table itself through PostgREST (then `organizationId` is required: RLS alone is not trusted).
+   * Prefer the function: a table read brings the row's `settings`, plaintext keys included, into the browser
+   * (the adapter masks them before anything leaves it, but they have crossed the network), which is the user's
+   * `useWhatsApp` bug; the function masks secrets on the server.
    * @default 'function'
    */
   source?: 'function' | 'table';
