@@ -19,6 +19,19 @@ function notProvided<Output, Input>(name: string) {
   });
 }
 
+/** What every answer of the backend records: when, and its own words; any earlier failure is over. */
+const observed = {
+  lastCheckedAt: () => Date.now(),
+  error: null,
+  failedOperation: null,
+  nextRetryAt: null,
+  pollFailures: 0,
+  detail: ({ event }: { event: unknown }) => {
+    const output = outputOf<StatusResult>(event);
+    return 'detail' in output ? (output.detail ?? null) : null;
+  },
+};
+
 /** The output of a done event, or the error of an error event (xstate types both loosely inside `setup`). */
 const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
 const errorOf = (event: unknown): unknown => (event as { error: unknown }).error;
@@ -108,31 +121,10 @@ export const sessionMachine = setup({
     isUnderPollFailureLimit: ({ context }) => context.pollFailures + 1 < context.timings.qrPollFailures,
   },
   actions: {
-    setChecked: assign({
-      lastCheckedAt: () => Date.now(),
-      attempt: 0,
-      error: null,
-      failedOperation: null,
-      nextRetryAt: null,
-      pollFailures: 0,
-      detail: ({ event }) => {
-        const output = outputOf<StatusResult>(event);
-        return 'detail' in output ? (output.detail ?? null) : null;
-      },
-    }),
+    setChecked: assign({ ...observed, attempt: 0 }),
     // A "still starting" answer has not settled anything: it keeps the retry count, so a backend that answers
     // "starting" forever runs out of automatic retries instead of being polled forever.
-    setPending: assign({
-      lastCheckedAt: () => Date.now(),
-      error: null,
-      failedOperation: null,
-      nextRetryAt: null,
-      pollFailures: 0,
-      detail: ({ event }) => {
-        const output = outputOf<StatusResult>(event);
-        return 'detail' in output ? (output.detail ?? null) : null;
-      },
-    }),
+    setPending: assign(observed),
     setQr: assign(({ context, event }) => {
       const output = outputOf<StatusResult>(event);
       if (output.status !== 'qr_issued' || sameQr(context.qr, output.qr)) return {};
