@@ -96,6 +96,8 @@ export const sessionMachine = setup({
   guards: {
     isInvalidRecord: ({ context }) => context.record?.invalid != null,
     isToBeCreated: ({ context }) => context.record === null,
+    isCreatedConnected: ({ event }) => outputOf<CreateResult>(event).status.status === 'connected',
+    isCreatedWithQr: ({ event }) => outputOf<CreateResult>(event).status.status === 'qr_issued',
     isConnected: isStatus('connected'),
     isQrIssued: isStatus('qr_issued'),
     isDisconnected: isStatus('disconnected'),
@@ -132,6 +134,10 @@ export const sessionMachine = setup({
     }),
     // The QR phase has one deadline, kept across error and checking bounces (a failed poll must not buy a new
     // 120 s); only a new QR phase (create, reconnect) or leaving the phase for good resets it.
+    setCreatedQr: assign(({ event }) => {
+      const { status } = outputOf<CreateResult>(event);
+      return { qr: status.status === 'qr_issued' ? status.qr : null };
+    }),
     setQrDeadline: assign({
       qrExpiresAt: ({ context }) => context.qrExpiresAt ?? Date.now() + context.timings.qrTimeout,
     }),
@@ -239,18 +245,16 @@ export const sessionMachine = setup({
             actions: ['setCreated', { type: 'notifyParent', params: { type: 'session.created' } }],
           },
           {
-            guard: ({ event }) => event.output.status.status === 'connected',
+            guard: 'isCreatedConnected',
             target: 'connected',
             actions: ['setCreated', { type: 'notifyParent', params: { type: 'session.created' } }],
           },
           {
-            guard: ({ event }) => event.output.status.status === 'qr_issued',
+            guard: 'isCreatedWithQr',
             target: 'qr_issued',
             actions: [
               'setCreated',
-              assign(({ event }) => ({
-                qr: event.output.status.status === 'qr_issued' ? event.output.status.qr : null,
-              })),
+              'setCreatedQr',
               { type: 'notifyParent', params: { type: 'session.created' } },
             ],
           },
