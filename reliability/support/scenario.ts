@@ -1,7 +1,7 @@
 import {
   createWppSessions,
   DEFAULT_TIMINGS,
-  type SessionEvent,
+  type SessionCommandEvent,
   STATUS_TABLE,
   sessionsView,
   type WppTimings,
@@ -289,7 +289,7 @@ function quietWindow(t: WppTimings): number {
   );
 }
 
-const SESSION_COMMANDS: ReadonlyArray<SessionEvent['type']> = [
+const SESSION_COMMANDS: ReadonlyArray<SessionCommandEvent['type']> = [
   'session.cancel',
   'session.disconnect',
   'session.reconnect',
@@ -385,14 +385,14 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
         case 'session': {
           if (ids.length === 0) break;
           const ref = refs[ids[step.index % ids.length]!]!;
-          let type = `session.${step.command}` as SessionEvent['type'];
+          let type = `session.${step.command}` as SessionCommandEvent['type'];
           if (step.fitting) {
             const snapshot = ref.getSnapshot();
-            const accepted = SESSION_COMMANDS.filter((t) => snapshot.can({ type: t } as SessionEvent));
+            const accepted = SESSION_COMMANDS.filter((t) => snapshot.can({ type: t } as SessionCommandEvent));
             if (accepted.length === 0) break;
             type = accepted[step.index % accepted.length]!;
           }
-          watcher.admin(() => ref.send({ type } as SessionEvent));
+          watcher.admin(() => ref.send({ type } as SessionCommandEvent));
           break;
         }
         case 'addRow':

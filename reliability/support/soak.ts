@@ -1,7 +1,7 @@
 import {
   createWppSessions,
   DEFAULT_TIMINGS,
-  type SessionEvent,
+  type SessionCommandEvent,
   type WppBackend,
   type WppTimings,
 } from '@wpp-sessions/core';
@@ -147,7 +147,7 @@ export async function runSoak(environment: SoakEnvironment, plan: SoakPlan): Pro
         random() < 0.12 && snapshot.can({ type: 'session.disconnect' })
           ? 'session.disconnect'
           : pick(accepted);
-      if (type) watcher.admin(() => ref.send({ type } as SessionEvent));
+      if (type) watcher.admin(() => ref.send({ type } as SessionCommandEvent));
     } else if (roll < 0.85) {
       const ref = pick(sessionsWhere((top) => top === 'qr_issued'));
       const integrationId = ref?.getSnapshot().context.record?.integrationId;

@@ -20,7 +20,7 @@ export type { SessionMachine } from './session/session.machine.js';
 export { sessionMachine } from './session/session.machine.js';
 export type {
   DisconnectReason,
-  SessionEvent,
+  SessionCommandEvent,
   SessionInput,
   SessionOperation,
   SessionStatus,
@@ -33,7 +33,7 @@ export type { WppSessionsOptions } from './sessions/sessions.create.js';
 export { createSessionsMachine, createWppSessions } from './sessions/sessions.create.js';
 export type { SessionsMachine } from './sessions/sessions.machine.js';
 export { sessionsMachine } from './sessions/sessions.machine.js';
-export type { SessionActorRef, SessionsEvent, SessionsInput } from './sessions/sessions.types.js';
+export type { SessionActorRef, SessionsCommandEvent, SessionsInput } from './sessions/sessions.types.js';
 export type {
   SimulatedBackend,
   SimulatedBackendOptions,

@@ -7,7 +7,8 @@
  * only what decides the next transition.
  */
 import { assign, setup } from 'xstate';
-import type { DisconnectReason, SessionEvent, SessionOperation } from '../src/index.js';
+import type { DisconnectReason, SessionOperation } from '../src/index.js';
+import type { SessionEvent } from '../src/session/session.types.js';
 
 export interface ModelContext {
   /** The saved row: none yet (a number being created), usable, or invalid. */

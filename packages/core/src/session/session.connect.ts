@@ -2,7 +2,7 @@ import type { SnapshotFrom } from 'xstate';
 import type { SessionError } from '../backend/backend.errors.js';
 import type { QrValue } from '../backend/qr.js';
 import type { SessionMachine } from './session.machine.js';
-import type { DisconnectReason, SessionEvent, SessionStatus } from './session.types.js';
+import type { DisconnectReason, SessionCommandEvent, SessionStatus } from './session.types.js';
 
 /** One session as a UI shows it: plain data, equal field by field when nothing changed. */
 export interface SessionView {
@@ -70,8 +70,8 @@ function statusOf(snapshot: SnapshotFrom<SessionMachine>): SessionStatus {
   return top === 'removed' ? 'disconnecting' : 'checking';
 }
 
-const can = (snapshot: SnapshotFrom<SessionMachine>, type: SessionEvent['type']) =>
-  snapshot.status === 'active' && snapshot.can({ type } as SessionEvent);
+const can = (snapshot: SnapshotFrom<SessionMachine>, type: SessionCommandEvent['type']) =>
+  snapshot.status === 'active' && snapshot.can({ type } as SessionCommandEvent);
 
 /**
  * A session snapshot as a `SessionView`. Pure; compare results with `shallowEqual`.
@@ -144,7 +144,7 @@ export interface SessionCommands {
  * button.onclick = commands.disconnect;
  * ```
  */
-export function sessionCommands(ref: { send(event: SessionEvent): void }): SessionCommands {
+export function sessionCommands(ref: { send(event: SessionCommandEvent): void }): SessionCommands {
   return {
     disconnect: () => ref.send({ type: 'session.disconnect' }),
     reconnect: () => ref.send({ type: 'session.reconnect' }),

@@ -103,15 +103,17 @@ export interface SessionContext {
   parent: AnyActorRef | null;
 }
 
-/** What the admin (or the collection) can tell a session. */
-export type SessionEvent =
+/** What the admin can tell a session (the public commands; `sessionCommands` sends them). */
+export type SessionCommandEvent =
   | { type: 'session.check' }
   | { type: 'session.disconnect' }
   | { type: 'session.reconnect' }
   | { type: 'session.refreshQr' }
   | { type: 'session.cancel' }
-  | { type: 'session.retry' }
-  | { type: 'session.update'; record: SessionRecord };
+  | { type: 'session.retry' };
+
+/** Everything a session machine receives: the admin's commands and, internally, the collection's row updates. */
+export type SessionEvent = SessionCommandEvent | { type: 'session.update'; record: SessionRecord };
 
 /** What a session tells its collection. */
 export type SessionParentEvent =

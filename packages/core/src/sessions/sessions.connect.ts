@@ -1,7 +1,7 @@
 import type { SnapshotFrom } from 'xstate';
 import type { SessionError } from '../backend/backend.errors.js';
 import type { SessionsMachine } from './sessions.machine.js';
-import type { SessionsEvent } from './sessions.types.js';
+import type { SessionsCommandEvent } from './sessions.types.js';
 
 /** The collection as a UI shows it. */
 export interface SessionsView {
@@ -66,7 +66,7 @@ export interface SessionsCommands {
  * const { connectNew, refresh } = sessionsCommands(actor);
  * ```
  */
-export function sessionsCommands(ref: { send(event: SessionsEvent): void }): SessionsCommands {
+export function sessionsCommands(ref: { send(event: SessionsCommandEvent): void }): SessionsCommands {
   return {
     connectNew: () => ref.send({ type: 'sessions.connectNew' }),
     refresh: () => ref.send({ type: 'sessions.refresh' }),

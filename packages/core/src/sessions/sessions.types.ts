@@ -44,12 +44,14 @@ export interface SessionsContext {
   timings: Partial<WppTimings>;
 }
 
-/** What the admin can tell the collection (and what its sessions tell it). */
-export type SessionsEvent =
+/** What the admin can tell the collection (the public commands; `sessionsCommands` sends them). */
+export type SessionsCommandEvent =
   | { type: 'sessions.refresh' }
   | { type: 'sessions.retry' }
   | { type: 'sessions.connectNew' }
-  | { type: 'sessions.dismissNew' }
-  | SessionParentEvent;
+  | { type: 'sessions.dismissNew' };
+
+/** Everything the collection machine receives: the admin's commands and, internally, what its sessions tell it. */
+export type SessionsEvent = SessionsCommandEvent | SessionParentEvent;
 
 export type { SessionRecord };
