@@ -79,7 +79,14 @@ function startPanel() {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    } catch {
+      // A malformed escape (e.g. /%E0) is the client's mistake, not a reason for the whole server to exit.
+      res.writeHead(400).end();
+      return;
+    }
     let file = path.resolve(distDir, `.${pathname}`);
     if (!file.startsWith(distDir + path.sep) && file !== distDir) {
       res.writeHead(403).end();
@@ -96,7 +103,10 @@ function startPanel() {
       : 'no-cache';
     res.writeHead(200, { 'Content-Type': type, 'Cache-Control': cache });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    else
+      createReadStream(file)
+        .on('error', () => res.destroy()) // e.g. a file removed by a rebuild meanwhile
+        .pipe(res);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

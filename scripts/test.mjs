@@ -9,9 +9,18 @@ const totals = { passed: 0, failed: 0, skipped: 0, runs: 0 };
 // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
 const ansi = /\u001b\[[0-9;]*m/g;
 
+// Chunks can end mid-line: each stream keeps its unfinished line until the rest arrives.
+const carry = new Map();
+
 function scan(chunk, out) {
   out.write(chunk);
-  for (const line of chunk.toString().split('\n')) {
+  const lines = ((carry.get(out) ?? '') + chunk.toString()).split('\n');
+  carry.set(out, lines.pop() ?? '');
+  countLines(lines);
+}
+
+function countLines(lines) {
+  for (const line of lines) {
     const plain = line.replace(ansi, '');
     const match = /\bTests\s+(.*)\(\d+\)\s*$/.exec(plain);
     if (!match) continue;
@@ -26,6 +35,7 @@ function scan(chunk, out) {
 child.stdout.on('data', (chunk) => scan(chunk, process.stdout));
 child.stderr.on('data', (chunk) => scan(chunk, process.stderr));
 child.on('close', (code) => {
+  for (const rest of carry.values()) countLines([rest]);
   console.log(`\n${totals.runs} test runs`);
   console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   process.exit(code ?? 1);

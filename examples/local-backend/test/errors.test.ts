@@ -438,3 +438,34 @@ describe('dev routes and faults', () => {
     expect((await post('wpp-status', tokenA, { integration_id: idA })).status).toBe(200);
   });
 });
+
+describe('found by a second review (each failed before its fix)', () => {
+  it('a function asked without a token gets 401 before its method or body is looked at', async () => {
+    expect(await call(backend, 'POST', '/functions/v1/wpp-status', { rawBody: '{oops' })).toMatchObject({
+      status: 401,
+    });
+    expect(await call(backend, 'GET', '/functions/v1/wpp-status')).toMatchObject({ status: 401 });
+  });
+
+  it('a malformed percent-escape in the path is a 404 / 400, not a 500', async () => {
+    expect(await call(backend, 'GET', '/functions/v1/%E0%A4%A', { token: tokenA })).toMatchObject({
+      status: 404,
+      body: { success: false, error: 'Function not found' },
+    });
+    expect(await call(backend, 'GET', '/rest/v1/%ZZ', { token: tokenA })).toMatchObject({
+      status: 400,
+      body: { code: 'PGRST100' },
+    });
+  });
+
+  it('Content-Range starts at the offset, as PostgREST answers', async () => {
+    await createNumber(backend, tokenA);
+    const page = await call(backend, 'GET', '/rest/v1/messenger_integrations?select=id&offset=1', {
+      token: tokenA,
+    });
+    expect(page.status).toBe(200);
+    const rows = page.body as unknown[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(page.headers.get('content-range')).toBe(`1-${rows.length}/*`);
+  });
+});

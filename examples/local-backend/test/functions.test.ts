@@ -175,7 +175,18 @@ describe('dev routes', () => {
     const stats = await call(backend, 'GET', '/dev/stats');
     expect((stats.body as { requests: { total: number } }).requests.total).toBe(backend.stats.total);
 
-    expect((await call(backend, 'POST', '/dev/reset')).status).toBe(200);
+    // Without JSON (a cross-site "simple" POST) or without a token, nothing is wiped.
+    expect(
+      (
+        await call(backend, 'POST', '/dev/reset', {
+          rawBody: '{}',
+          headers: { 'Content-Type': 'text/plain' },
+        })
+      ).status,
+    ).toBe(415);
+    expect((await call(backend, 'POST', '/dev/reset', { body: {} })).status).toBe(401);
+    expect(await list()).not.toEqual([]);
+    expect((await call(backend, 'POST', '/dev/reset', { body: {}, token: tokenA })).status).toBe(200);
     expect(await list()).toEqual([]);
     const { rows } = await backend.db.query<{ n: number }>(
       `select (select count(*) from public.whatsapp_sessions)::int + (select count(*) from platform.accounts)::int as n`,

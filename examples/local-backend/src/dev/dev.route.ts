@@ -22,6 +22,11 @@ import type { AppContext, Incoming } from '../server/context.js';
  * ```
  */
 export async function handleDev(ctx: AppContext, route: string, req: Incoming): Promise<Reply> {
+  // A web page can send a cross-site "simple" POST (text/plain, no preflight) to 127.0.0.1; requiring JSON makes the
+  // browser ask first, so only a caller that means it (the panel, the tests) reaches the routes that change things.
+  if (req.method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    return json(415, { error: 'POST /dev/* needs Content-Type: application/json' });
+  }
   const body = parseJsonBody(req.bodyText);
   if (body === undefined) return json(400, { error: 'Invalid JSON body' });
   const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<
@@ -56,6 +61,9 @@ export async function handleDev(ctx: AppContext, route: string, req: Incoming): 
     return json(200, { config: { ...config, qrWaitMs: ctx.qrWaitMs } });
   }
   if (is('POST', 'reset')) {
+    // It wipes every organization's rows: a signed-in caller only.
+    const caller = await authenticate(ctx, req, BARE_STYLE);
+    if ('status' in caller) return caller;
     await ctx.db.exec(`
       delete from public.messenger_integrations;
       delete from public.whatsapp_sessions;

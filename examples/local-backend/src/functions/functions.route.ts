@@ -73,14 +73,15 @@ export async function handleFunction(ctx: AppContext, name: FunctionName, req: I
       : name === 'wpp-disconnect'
         ? BARE_STYLE
         : WPP_STYLE;
+  // Like the real functions behind verify_jwt: without a valid token nothing else is looked at.
+  const caller = await authenticate(ctx, req, style);
+  if ('status' in caller) return caller;
   if (!METHODS[name].includes(req.method)) return failure(style, 405, 'Method not allowed');
   const body = parseJsonBody(req.bodyText);
   if (body === undefined) return failure(style, 400, 'Invalid JSON body');
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return failure(style, 400, 'Request body must be a JSON object');
   }
-  const caller = await authenticate(ctx, req, style);
-  if ('status' in caller) return caller;
   const input = body as Record<string, unknown>;
   try {
     switch (name) {

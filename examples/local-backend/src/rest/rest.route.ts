@@ -106,7 +106,8 @@ export async function handleRest(ctx: AppContext, path: string, req: Incoming): 
       message: pg.message ?? String(error),
     });
   }
-  const range = result.total === 0 ? '*/*' : `0-${result.total - 1}/*`;
+  const start = query.offset ?? 0;
+  const range = result.total === 0 ? '*/*' : `${start}-${start + result.total - 1}/*`;
   if (wantsObject) {
     if (result.total !== 1) {
       return json(406, {

@@ -182,8 +182,9 @@ async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse
 
 async function route(ctx: AppContext, pathname: string, req: Incoming): Promise<Reply> {
   if (pathname.startsWith('/functions/v1/')) {
-    const name = decodeURIComponent(pathname.slice('/functions/v1/'.length));
-    if (!isFunctionName(name)) return json(404, { success: false, error: 'Function not found' });
+    const name = safeDecode(pathname.slice('/functions/v1/'.length));
+    if (name === null || !isFunctionName(name))
+      return json(404, { success: false, error: 'Function not found' });
     const fault = ctx.faults.draw();
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
     if (fault.before) return fault.before;
@@ -191,7 +192,16 @@ async function route(ctx: AppContext, pathname: string, req: Incoming): Promise<
     return fault.malformed ? malformedReply(fault.malformed, reply) : reply;
   }
   if (pathname === '/rest/v1' || pathname.startsWith('/rest/v1/')) {
-    return handleRest(ctx, decodeURIComponent(pathname.slice('/rest/v1/'.length)), req);
+    const table = safeDecode(pathname.slice('/rest/v1/'.length));
+    if (table === null) {
+      return json(400, {
+        code: 'PGRST100',
+        details: null,
+        hint: null,
+        message: 'Malformed percent-escape in path',
+      });
+    }
+    return handleRest(ctx, table, req);
   }
   if (pathname.startsWith('/dev/')) return handleDev(ctx, pathname.slice('/dev/'.length), req);
   if (pathname === '/' && req.method === 'GET') {
@@ -278,5 +288,14 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `decodeURIComponent`, or `null` for a malformed escape (which must be a 4xx, not a 500). */
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
   }
 }
