@@ -5,24 +5,16 @@
  * also when the test process dies (`process.on('exit')`).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, extname, join, normalize, resolve, sep } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsQR from 'jsqr';
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { type StaticServer, startStaticServer } from '../scripts/static-server.mjs';
+
+export type { StaticServer };
 
 /** Absolute path of the repository root. */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -223,82 +215,16 @@ export class ConsoleWatch {
 // ---------------------------------------------------------------------------------------------------------------
 // Static server for the built panel
 
-/** A static file server with SPA fallback. */
-export interface StaticServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-};
-
 /**
- * Serves a folder on 127.0.0.1 (free port). Unknown paths without a file extension get `index.html`
- * (SPA fallback); `/favicon.ico` without a file answers 204 so the browser logs no 404.
+ * Serves the built panel with `npm start`'s own static server (scripts/static-server.mjs) on a free port.
  *
  * @example
  * const panel = await serveStatic(PANEL_DIST);
  * await page.goto(`${panel.url}/?backend=${backendUrl}`);
  * await panel.close();
  */
-export async function serveStatic(root: string): Promise<StaticServer> {
-  const base = resolve(root);
-  const server: Server = createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(base, pathname));
-    if (file !== base && !file.startsWith(base + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) {
-      if (pathname === '/favicon.ico') {
-        res.writeHead(204).end();
-        return;
-      }
-      if (extname(pathname) !== '') {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-        return;
-      }
-      file = join(base, 'index.html');
-    }
-    let body: Buffer;
-    try {
-      body = readFileSync(file);
-    } catch {
-      // e.g. the panel is being rebuilt right now
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
-    });
-    res.end(body);
-  });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
+export function serveStatic(root: string): Promise<StaticServer> {
+  return startStaticServer(root, 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

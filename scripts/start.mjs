@@ -5,11 +5,11 @@
 // Env: PORT (backend, default 54321), PANEL_PORT (default 5173), DATA_DIR (default examples/local-backend/.data),
 // PANEL_DIST (default examples/admin-panel/dist). QR_ROTATE_MS, QR_EXPIRE_MS, START_DELAY_MS pass to the backend.
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startStaticServer } from './static-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const backendDir = path.join(root, 'examples', 'local-backend');
@@ -55,62 +55,6 @@ function checkPortFree(port, what, envName) {
       );
     });
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
-  });
-}
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-/** A tiny static server for the built panel: files from dist, index.html for every other GET (SPA). */
-function startPanel() {
-  const server = createServer((req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
-      return;
-    }
-    let pathname;
-    try {
-      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-    } catch {
-      // A malformed escape (e.g. /%E0) is the client's mistake, not a reason for the whole server to exit.
-      res.writeHead(400).end();
-      return;
-    }
-    let file = path.resolve(distDir, `.${pathname}`);
-    if (!file.startsWith(distDir + path.sep) && file !== distDir) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (!existsSync(file) || statSync(file).isDirectory()) {
-      const index = path.join(file, 'index.html');
-      file = existsSync(index) ? index : path.join(distDir, 'index.html');
-    }
-    const type = MIME[path.extname(file)] ?? 'application/octet-stream';
-    // Hashed assets can be cached; index.html must not be, so a rebuild shows at once.
-    const cache = file.includes(`${path.sep}assets${path.sep}`)
-      ? 'public, max-age=31536000, immutable'
-      : 'no-cache';
-    res.writeHead(200, { 'Content-Type': type, 'Cache-Control': cache });
-    if (req.method === 'HEAD') res.end();
-    else
-      createReadStream(file)
-        .on('error', () => res.destroy()) // e.g. a file removed by a rebuild meanwhile
-        .pipe(res);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(panelPort, '127.0.0.1', () => resolve(server));
   });
 }
 
@@ -185,7 +129,6 @@ async function main() {
     if (stopping) return;
     stopping = true;
     panel?.close();
-    panel?.closeAllConnections();
     if (backend.child.exitCode === null && backend.child.signalCode === null) {
       const exited = new Promise((resolve) => backend.child.once('exit', resolve));
       killGroup(backend.child, 'SIGTERM');
@@ -214,7 +157,7 @@ async function main() {
   });
 
   try {
-    panel = await startPanel();
+    panel = await startStaticServer(distDir, panelPort);
   } catch (error) {
     console.error(`npm start: the panel server failed: ${error.message}`);
     await stop(1);
