@@ -1,6 +1,6 @@
 import type { SessionError, WppErrorCode } from '@wpp-sessions/react';
 import { describe, expect, it } from 'vitest';
-import { errorDetail, errorText } from '../src/panel/format.js';
+import { errorDetail, errorText, remaining } from '../src/panel/format.js';
 
 const CODES: WppErrorCode[] = [
   'network',
@@ -64,5 +64,20 @@ describe('errorDetail', () => {
   it("is nothing for a deadline (the library's own verdict) or an empty message", () => {
     expect(errorDetail(error('deadline_exceeded', 'The status did not settle in time'))).toBeNull();
     expect(errorDetail(error('network', '  '))).toBeNull();
+  });
+});
+
+describe('remaining', () => {
+  it('counts whole seconds up, so a wait still running never reads "0:00"', () => {
+    expect(remaining(10_500, 10_000)).toBe('0:01');
+    expect(remaining(10_001, 10_000)).toBe('0:01');
+    expect(remaining(13_000, 10_000)).toBe('0:03');
+    expect(remaining(100_000, 10_000)).toBe('1:30');
+    expect(remaining(100_001, 10_000)).toBe('1:31');
+  });
+
+  it('is "0:00" once the moment has come, never negative', () => {
+    expect(remaining(10_000, 10_000)).toBe('0:00');
+    expect(remaining(9_000, 10_000)).toBe('0:00');
   });
 });

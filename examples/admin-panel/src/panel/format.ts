@@ -100,8 +100,8 @@ export function ago(at: number, now: number): string {
 }
 
 /**
- * The time left until a moment, as `m:ss` (never negative). Rounded down: the shared clock ticks once a second,
- * so `now` may be up to a second old.
+ * The time left until a moment, as `m:ss` (never negative). Rounded up, as a countdown reads: a wait still
+ * running shows at least `0:01`, and `0:00` only once the moment has come.
  *
  * @example
  * ```ts
@@ -109,6 +109,6 @@ export function ago(at: number, now: number): string {
  * ```
  */
 export function remaining(until: number, now: number): string {
-  const seconds = Math.max(0, Math.floor((until - now) / 1000));
+  const seconds = Math.max(0, Math.ceil((until - now) / 1000));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
