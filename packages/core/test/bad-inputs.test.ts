@@ -83,6 +83,11 @@ const rowCases: SessionCase[] = [
     expect: { status: 'error', code: 'invalid_record', message: /settings is text that is not JSON/ },
   },
   {
+    name: 'settings that are an array',
+    rows: [row({ n: 1, settings: [1] })],
+    expect: { status: 'error', code: 'invalid_record', message: /^settings should be object, got an array$/ },
+  },
+  {
     name: 'is_primary of the wrong type',
     rows: [row({ n: 1, is_primary: 'yes' })],
     expect: { status: 'error', code: 'invalid_record', message: /is_primary should be boolean/ },

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { WppError } from './backend.errors.js';
 import type { SessionRecord } from './backend.port.js';
 import { isMaskedPlaceholder, maskApiKey } from './mask.js';
@@ -11,22 +11,20 @@ const ACCOUNT_NUMBER = /^[A-Za-z0-9_.-]{1,64}$/;
 const STALE_ACCOUNT_NUMBERS = new Set(['client_system']);
 
 const rowShape = z.looseObject({
-  id: z.string().regex(UUID, 'is not a uuid'),
-  provider: z.string().optional(),
-  provider_type: z.string().optional(),
-  messenger_type: z.string().nullish(),
-  name: z.string().nullish(),
-  is_primary: z.boolean().nullish(),
-  is_active: z.boolean().nullish(),
-  is_enabled: z.boolean().nullish(),
-  created_at: z.string().nullish(),
+  id: z.string().check(z.regex(UUID, 'is not a uuid')),
+  provider: z.optional(z.string()),
+  provider_type: z.optional(z.string()),
+  messenger_type: z.nullish(z.string()),
+  name: z.nullish(z.string()),
+  is_primary: z.nullish(z.boolean()),
+  is_active: z.nullish(z.boolean()),
+  is_enabled: z.nullish(z.boolean()),
+  created_at: z.nullish(z.string()),
   settings: z.unknown(),
 });
 
-const settingsShape = z.looseObject({
-  wppAccountNumber: z.string().trim().min(1, 'is empty'),
-  wppApiKey: z.string().trim().min(1, 'is empty'),
-});
+const filled = () => z.string().check(z.trim(), z.minLength(1, 'is empty'));
+const settingsShape = z.looseObject({ wppAccountNumber: filled(), wppApiKey: filled() });
 
 /**
  * Reads the saved rows from either source, the `messenger-integrations` function's envelope or a plain table read
@@ -197,7 +195,8 @@ function invalid(id: string, field: string, message: string): SessionRecord {
 /** An issue as words; `secret` fields (settings may hold keys) name the wrong value's type, never the value. */
 function issueText(issue: z.core.$ZodIssue, secret = false): string {
   if (issue.code === 'invalid_type' && secret && issue.input !== undefined) {
-    return `should be ${issue.expected}, got ${issue.input === null ? 'null' : typeof issue.input}`;
+    const input = issue.input;
+    return `should be ${issue.expected}, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`;
   }
   if (issue.code === 'invalid_type') {
     return issue.input === undefined

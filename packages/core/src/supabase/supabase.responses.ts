@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { WppError } from '../backend/backend.errors.js';
 import type { SessionRef, StatusResult } from '../backend/backend.port.js';
 import { maskApiKey } from '../backend/mask.js';
@@ -9,22 +9,22 @@ import { statusMeaning } from '../backend/status.table.js';
 // Every wpp-* body is a JSON object; fields vary by function and by deploy, so the shapes are loose and the
 // readers below pick the fields the contract names, in its order of precedence.
 const bodyShape = z.looseObject({
-  success: z.boolean().optional(),
-  ok: z.boolean().optional(),
-  error: z.unknown().optional(),
-  message: z.unknown().optional(),
-  status: z.unknown().optional(),
-  state: z.unknown().optional(),
-  qrcode: z.unknown().optional(),
-  qr: z.unknown().optional(),
-  qrCode: z.unknown().optional(),
-  last_qr_b64: z.unknown().optional(),
-  data: z.unknown().optional(),
-  account_number: z.unknown().optional(),
-  session: z.unknown().optional(),
-  apiKey: z.unknown().optional(),
-  api_key: z.unknown().optional(),
-  integration_id: z.unknown().optional(),
+  success: z.optional(z.boolean()),
+  ok: z.optional(z.boolean()),
+  error: z.optional(z.unknown()),
+  message: z.optional(z.unknown()),
+  status: z.optional(z.unknown()),
+  state: z.optional(z.unknown()),
+  qrcode: z.optional(z.unknown()),
+  qr: z.optional(z.unknown()),
+  qrCode: z.optional(z.unknown()),
+  last_qr_b64: z.optional(z.unknown()),
+  data: z.optional(z.unknown()),
+  account_number: z.optional(z.unknown()),
+  session: z.optional(z.unknown()),
+  apiKey: z.optional(z.unknown()),
+  api_key: z.optional(z.unknown()),
+  integration_id: z.optional(z.unknown()),
 });
 type Body = z.infer<typeof bodyShape>;
 
