@@ -658,6 +658,28 @@ describe('qr_issued', () => {
     expect(actor.getSnapshot().context.qr).toBeNull();
   });
 
+  it.each(['unauthorized', 'forbidden', 'not_found'] as const)(
+    'a %s poll ends the QR at once: only retryable failures are tolerated',
+    async (code) => {
+      const { faults, fault } = faultSwitch();
+      const { backend, records } = await simulated({ qrExpireMs: HOUR, sessions: [{ state: 'qr' }], fault });
+      const { actor } = startSession(backend, {
+        record: records[0]!,
+        timings: { qrPollInterval: 1_000, qrPollFailures: 3, qrTimeout: HOUR },
+      });
+      await flush();
+      expect(topState(actor.getSnapshot())).toBe('qr_issued');
+      faults.set('getStatus', code);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(topState(actor.getSnapshot())).toBe('error');
+      expect(actor.getSnapshot().context).toMatchObject({
+        failedOperation: 'check',
+        error: { code, retryable: false },
+        qr: null,
+      });
+    },
+  );
+
   it('refreshQr polls the status now (it carries the QR); a new QR is swapped in, the same one keeps its object', async () => {
     const scripted = createScriptedBackend();
     const { actor } = startSession(scripted.backend, {

@@ -10,7 +10,7 @@ import {
   sessionsView,
   type WppTimings,
 } from '../src/index.js';
-import type { SessionEvent } from '../src/session/session.types.js';
+import type { SessionContext, SessionEvent } from '../src/session/session.types.js';
 import {
   createScriptedBackend,
   fatalError,
@@ -292,7 +292,14 @@ describe('model-based: every shortest path of the abstract model, run against th
   it.each([
     ['a hanging start retried as a status check', { isStarting: () => false }],
     ['cancel never discarding a new number', { isNew: () => false }],
-    ['failed QR polls tolerated forever', { isUnderPollFailureLimit: () => true }],
+    ['failed QR polls tolerated forever', { isTolerablePollFailure: () => true }],
+    [
+      'refused QR polls tolerated like network failures',
+      {
+        isTolerablePollFailure: ({ context }: { context: SessionContext }) =>
+          context.pollFailures + 1 < context.timings.qrPollFailures,
+      },
+    ],
     ['a failed create retried as a status check', { isToBeCreated: () => false }],
   ] as const)('catches a machine with %s', async (_, guards) => {
     let caught = 0;

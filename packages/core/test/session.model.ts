@@ -208,10 +208,8 @@ export const sessionModel = setup({
           { guard: isUnderPollFailureLimit, target: 'qr_issued', actions: assign(countPollFailure) },
           { target: 'error', actions: assign(fail('check', true)) },
         ],
-        CALL_FAILED_FATAL: [
-          { guard: isUnderPollFailureLimit, target: 'qr_issued', actions: assign(countPollFailure) },
-          { target: 'error', actions: assign(fail('check', false)) },
-        ],
+        // A refused poll (401, 403, 404) ends the QR at once: it would not heal by polling again.
+        CALL_FAILED_FATAL: { target: 'error', actions: assign(fail('check', false)) },
         QR_EXPIRED: { target: 'disconnected', actions: assign(enter({ reason: 'qr_expired' })) },
         REFRESH_QR: { target: 'qr_issued' },
         CHECK: { target: 'qr_issued' },

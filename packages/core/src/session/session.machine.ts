@@ -120,7 +120,9 @@ export const sessionMachine = setup({
     failedOnStart: ({ context }) => context.failedOperation === 'start',
     failedOnDisconnect: ({ context }) => context.failedOperation === 'disconnect',
     isStarting: stateIn({ checking: 'starting' }),
-    isUnderPollFailureLimit: ({ context }) => context.pollFailures + 1 < context.timings.qrPollFailures,
+    // A QR poll may fail a few times in a row (network, 5xx); a refused one (401, 403, 404) will not heal by itself.
+    isTolerablePollFailure: ({ context, event }) =>
+      toSessionError(errorOf(event)).retryable && context.pollFailures + 1 < context.timings.qrPollFailures,
   },
   actions: {
     setChecked: assign({ ...observed, attempt: 0 }),
@@ -439,7 +441,7 @@ export const sessionMachine = setup({
               { target: 'waiting', actions: 'setChecked' },
             ],
             onError: [
-              { guard: 'isUnderPollFailureLimit', target: 'waiting', actions: 'countPollFailure' },
+              { guard: 'isTolerablePollFailure', target: 'waiting', actions: 'countPollFailure' },
               { target: '#session.error', actions: { type: 'setError', params: { operation: 'check' } } },
             ],
           },

@@ -48,7 +48,10 @@ export interface WppTimings {
   retryMaxDelay: number;
   /** Automatic retries of a retryable status failure before waiting for the admin. @default 5 */
   retryAttempts: number;
-  /** Failed status polls in a row, while a QR is shown, that turn the session `error`. @default 3 */
+  /**
+   * Retryable failed status polls in a row (network, timeout, 5xx, bad answer), while a QR is shown, that turn
+   * the session `error`; a refused poll (401, 403, 404, 400) does so at once. @default 3
+   */
   qrPollFailures: number;
 }
 
