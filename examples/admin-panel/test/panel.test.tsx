@@ -112,6 +112,12 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     await advance(100);
     expect(dialog.textContent).toContain('Ожидание сканирования…');
     expect(within(dialog).getByTestId('qr-countdown').textContent).toBe('QR-код действует ещё 2:00');
+    // The countdown changes every second and the QR is a picture: a live region around them would make a screen
+    // reader speak every tick. Only the status line is live.
+    const liveAround = (el: Element) => el.closest('[aria-live], [role="status"], [role="alert"]');
+    expect(liveAround(within(dialog).getByTestId('qr-countdown'))).toBeNull();
+    expect(liveAround(within(dialog).getByRole('img'))).toBeNull();
+    expect(liveAround(within(dialog).getByText('Ожидание сканирования…'))).not.toBeNull();
     await advance(15_000);
     expect(within(dialog).getByTestId('qr-countdown').textContent).toMatch(/QR-код действует ещё 1:4\d/);
     expect(badge(cards()[0]!)).toBe('📷 Ожидает сканирования QR');
@@ -405,6 +411,10 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     const dialog = qrDialog()!;
     expect(dialog.textContent).toContain('Ошибка сервера');
     expect(dialog.textContent).toContain('Upstream 502');
+    // One alert, not nested in a polite region (that would read it twice).
+    const alert = within(dialog).getByRole('alert');
+    expect(alert.textContent).toContain('Ошибка сервера');
+    expect(alert.parentElement!.closest('[aria-live], [role="status"], [role="alert"]')).toBeNull();
     expect(hasButton('Убрать', dialog)).toBe(true);
     expect(hasButton('Отмена', dialog)).toBe(false);
     // The core says a failed create cannot be retried (its outcome is unknown): no button sends another one.

@@ -66,17 +66,9 @@ export function QrDialog({
       <h2 className="dialog-title">
         <QrIcon size={20} aria-hidden="true" /> Подключение WhatsApp
       </h2>
-      <div className="qr-body" aria-live="polite" data-testid="qr-dialog-state" data-status={status}>
-        {status === 'creating' && (
-          <p className="center">
-            <Spinner size={32} /> <br /> Создание подключения…
-          </p>
-        )}
-        {status === 'checking' && (
-          <p className="center">
-            <Spinner size={32} /> <br /> Ожидание QR-кода…
-          </p>
-        )}
+      {/* Only the status line is a live region: the QR is a picture and the countdown ticks every second, so
+          wrapping them would have a screen reader speak every tick; alerts stand alone, never inside it. */}
+      <div className="qr-body" data-testid="qr-dialog-state" data-status={status}>
         {status === 'qr_issued' && session.qr && (
           <>
             <p className="dialog-text">
@@ -84,27 +76,46 @@ export function QrDialog({
               наведите камеру на код.
             </p>
             <QrCode qr={session.qr} />
+          </>
+        )}
+        <div className="qr-status" aria-live="polite">
+          {status === 'creating' && (
+            <p className="center">
+              <Spinner size={32} /> <br /> Создание подключения…
+            </p>
+          )}
+          {status === 'checking' && (
+            <p className="center">
+              <Spinner size={32} /> <br /> Ожидание QR-кода…
+            </p>
+          )}
+          {status === 'qr_issued' && session.qr && (
             <p className="center">
               <Spinner /> Ожидание сканирования…
             </p>
-            {session.qrExpiresAt !== null && (
-              <p className="center muted" data-testid="qr-countdown">
-                QR-код действует ещё <Remaining until={session.qrExpiresAt} />
-              </p>
-            )}
-          </>
-        )}
-        {status === 'connected' && (
-          <p className="center success">
-            <CircleCheck size={40} aria-hidden="true" /> <br />
-            WhatsApp подключён{session.accountNumber ? ` (Session ${session.accountNumber})` : ''}.
-          </p>
-        )}
-        {status === 'disconnected' && (
-          <p className="note note-warning">
-            {session.reason === 'qr_expired'
-              ? 'Срок действия QR-кода истёк. Получите новый QR-код и отсканируйте его.'
-              : (session.reason && REASON_TEXT[session.reason]) || 'Номер не подключён.'}
+          )}
+          {status === 'connected' && (
+            <p className="center success">
+              <CircleCheck size={40} aria-hidden="true" /> <br />
+              WhatsApp подключён{session.accountNumber ? ` (Session ${session.accountNumber})` : ''}.
+            </p>
+          )}
+          {status === 'disconnected' && (
+            <p className="note note-warning">
+              {session.reason === 'qr_expired'
+                ? 'Срок действия QR-кода истёк. Получите новый QR-код и отсканируйте его.'
+                : (session.reason && REASON_TEXT[session.reason]) || 'Номер не подключён.'}
+            </p>
+          )}
+          {status === 'disconnecting' && (
+            <p className="center">
+              <Spinner /> Отмена…
+            </p>
+          )}
+        </div>
+        {status === 'qr_issued' && session.qr && session.qrExpiresAt !== null && (
+          <p className="center muted" data-testid="qr-countdown">
+            QR-код действует ещё <Remaining until={session.qrExpiresAt} />
           </p>
         )}
         {status === 'error' && session.error && (
@@ -114,11 +125,6 @@ export function QrDialog({
         )}
         {removable && (
           <p className="muted small">Если номер всё же был создан, он появится в списке подключений.</p>
-        )}
-        {status === 'disconnecting' && (
-          <p className="center">
-            <Spinner /> Отмена…
-          </p>
         )}
         {scanError && (
           <p className="note note-error" role="alert">
