@@ -8,6 +8,7 @@ import {
 import { mulberry32 } from './prng.js';
 import { createProbe } from './probe.js';
 import { countUnhandledRejections, flushRejections } from './rejections.js';
+import { atMost, type Figure } from './report.js';
 import { createWatcher } from './watcher.js';
 
 /** Where a soak runs: the backend, the platform's "phone", and how time passes. */
@@ -40,6 +41,33 @@ export interface SoakPlan {
   seed: number;
   /** Chance per turn that the provider unmounts and mounts again. @default 0.002 */
   remountRate?: number;
+}
+
+/**
+ * The invariant rows every soak reports, each against its limit; `concurrency` is the limit the soak ran with.
+ *
+ * @example
+ * ```ts
+ * report(context, { section: 'Fault soak', figures: [...soakInvariants(figures, 6), info('sessions seen', 200)] });
+ * ```
+ */
+export function soakInvariants(figures: SoakFigures, concurrency: number): Figure[] {
+  return [
+    atMost('sessions stuck past a deadline', figures.sessionsStuck, 0),
+    atMost('duplicate creates', figures.duplicateCreates, 0),
+    atMost('unhandled rejections', figures.unhandledRejections, 0),
+    atMost('most requests in flight for one session', figures.maxInFlightPerSession, 1),
+    atMost('errors without a reason', figures.errorsWithoutReason, 0),
+    atMost('full secrets (API keys, tokens) in inspection events', figures.leaks, 0),
+    atMost('errors thrown out of an actor', figures.actorErrors, 0),
+    atMost('removed sessions brought back by a stale list', figures.resurrections, 0),
+    atMost('numbers held by two sessions at once', figures.duplicateSessions, 0),
+    atMost(
+      `status requests in flight at once (limit ${concurrency})`,
+      figures.maxLimitedInFlight,
+      concurrency,
+    ),
+  ];
 }
 
 /** What a soak measured. */

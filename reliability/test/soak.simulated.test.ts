@@ -1,8 +1,8 @@
 import { createSimulatedBackend, type SimulatedFault } from '@wpp-sessions/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mulberry32 } from '../support/prng.js';
-import { atMost, FULL, info, report } from '../support/report.js';
-import { runSoak } from '../support/soak.js';
+import { FULL, info, report } from '../support/report.js';
+import { runSoak, soakInvariants } from '../support/soak.js';
 
 const SIZE = FULL ? { sessions: 200, minutes: 30 } : { sessions: 50, minutes: 5 };
 const SEED = 20_261_126;
@@ -59,16 +59,7 @@ describe(`fault soak on the simulated backend: ${SIZE.sessions} sessions, ${SIZE
       invariant: `simulated soak (${SIZE.sessions} sessions × ${SIZE.minutes} virtual min, 20 % 5xx, 5 % malformed, 5 % hangs, latency ≤ 3 s): no session stuck, no duplicate create, no unhandled rejection, ≤ 1 request in flight per session, no error without a reason, no secret in any inspection event`,
       figures: [
         info('sessions / virtual minutes', `${SIZE.sessions} / ${SIZE.minutes}`),
-        atMost('sessions stuck past a deadline', figures.sessionsStuck, 0),
-        atMost('duplicate creates', figures.duplicateCreates, 0),
-        atMost('unhandled rejections', figures.unhandledRejections, 0),
-        atMost('most requests in flight for one session', figures.maxInFlightPerSession, 1),
-        atMost('errors without a reason', figures.errorsWithoutReason, 0),
-        atMost('full API keys in inspection events', figures.leaks, 0),
-        atMost('errors thrown out of an actor', figures.actorErrors, 0),
-        atMost('removed sessions brought back by a stale list', figures.resurrections, 0),
-        atMost('numbers held by two sessions at once', figures.duplicateSessions, 0),
-        atMost('status requests in flight at once (limit 6)', figures.maxLimitedInFlight, 6),
+        ...soakInvariants(figures, 6),
         info('requests made / failed', `${figures.requests} / ${figures.failedRequests}`),
         info('admin actions / provider remounts', `${figures.adminActions} / ${figures.remounts}`),
         info('sessions seen', figures.sessionsSeen),

@@ -658,7 +658,7 @@ describe('qr_issued', () => {
     expect(actor.getSnapshot().context.qr).toBeNull();
   });
 
-  it.each(['unauthorized', 'forbidden', 'not_found'] as const)(
+  it.each(['unauthorized', 'forbidden', 'not_found', 'bad_request'] as const)(
     'a %s poll ends the QR at once: only retryable failures are tolerated',
     async (code) => {
       const { faults, fault } = faultSwitch();

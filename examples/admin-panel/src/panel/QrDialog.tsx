@@ -43,6 +43,7 @@ export function QrDialog({
   const { status } = session;
   // Failed and removable (a creation that failed): closing must not remove it; "Убрать" does.
   const removable = status === 'error' && session.canCancel;
+  const qr = status === 'qr_issued' ? session.qr : null;
   const cancelOrClose = () => {
     if (session.canCancel && !removable) session.cancel();
     onClose();
@@ -69,13 +70,13 @@ export function QrDialog({
       {/* Only the status line is a live region: the QR is a picture and the countdown ticks every second, so
           wrapping them would have a screen reader speak every tick; alerts stand alone, never inside it. */}
       <div className="qr-body" data-testid="qr-dialog-state" data-status={status}>
-        {status === 'qr_issued' && session.qr && (
+        {qr && (
           <>
             <p className="dialog-text">
               Откройте WhatsApp на телефоне → Настройки → Связанные устройства → Привязка устройства и
               наведите камеру на код.
             </p>
-            <QrCode qr={session.qr} />
+            <QrCode qr={qr} />
           </>
         )}
         <div className="qr-status" aria-live="polite">
@@ -89,7 +90,7 @@ export function QrDialog({
               <Spinner size={32} /> <br /> Ожидание QR-кода…
             </p>
           )}
-          {status === 'qr_issued' && session.qr && (
+          {qr && (
             <p className="center">
               <Spinner /> Ожидание сканирования…
             </p>
@@ -113,7 +114,7 @@ export function QrDialog({
             </p>
           )}
         </div>
-        {status === 'qr_issued' && session.qr && session.qrExpiresAt !== null && (
+        {qr && session.qrExpiresAt !== null && (
           <p className="center muted" data-testid="qr-countdown">
             QR-код действует ещё <Remaining until={session.qrExpiresAt} />
           </p>
