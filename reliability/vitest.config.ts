@@ -7,6 +7,10 @@ export default defineConfig({
   resolve: {
     alias: {
       // Tests run against the sources, never a stale build.
+      // Subpaths first: an alias key also matches longer specifiers that start with it.
+      '@wpp-sessions/core/normalize': here('../packages/core/src/normalize.ts'),
+      '@wpp-sessions/core/supabase': here('../packages/core/src/supabase.ts'),
+      '@wpp-sessions/core/testing': here('../packages/core/src/testing.ts'),
       '@wpp-sessions/core': here('../packages/core/src/index.ts'),
       '@wpp-sessions/react': here('../packages/react/src/index.ts'),
       '@wpp-sessions/local-backend': here('../examples/local-backend/src/index.ts'),

@@ -1,4 +1,5 @@
-import { createSimulatedBackend, type SimulatedBackend, type WppBackend } from '@wpp-sessions/core';
+import type { WppBackend } from '@wpp-sessions/core';
+import { createSimulatedBackend, type SimulatedBackend } from '@wpp-sessions/core/testing';
 
 /** The saved state of one seeded number. */
 export type SeedState = 'connected' | 'offline' | 'qr';

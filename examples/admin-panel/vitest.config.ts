@@ -7,6 +7,9 @@ export default defineConfig({
   // Tests run against the libraries' sources, never a stale build.
   resolve: {
     alias: {
+      // Subpaths first: an alias key also matches longer specifiers that start with it.
+      '@wpp-sessions/core/supabase': src('../../packages/core/src/supabase.ts'),
+      '@wpp-sessions/core/testing': src('../../packages/core/src/testing.ts'),
       '@wpp-sessions/core': src('../../packages/core/src/index.ts'),
       '@wpp-sessions/react': src('../../packages/react/src/index.ts'),
     },

@@ -1,11 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const core = (entry: string) => fileURLToPath(new URL(`../../packages/core/src/${entry}.ts`, import.meta.url));
+
 export default defineConfig({
   resolve: {
     // Tests run against core's source, never a stale build.
     alias: {
-      '@wpp-sessions/core': fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url)),
+      // Subpaths first: an alias key also matches longer specifiers that start with it.
+      '@wpp-sessions/core/supabase': core('supabase'),
+      '@wpp-sessions/core/testing': core('testing'),
+      '@wpp-sessions/core': core('index'),
     },
   },
   test: {

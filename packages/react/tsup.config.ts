@@ -9,5 +9,5 @@ export default defineConfig({
   target: 'es2022',
   // Hooks and context: React Server Components frameworks must load this package on the client.
   banner: { js: "'use client';" },
-  external: ['react', '@xstate/react', 'xstate', '@wpp-sessions/core'],
+  external: ['react', '@xstate/react', 'xstate', /^@wpp-sessions\/core(\/.*)?$/],
 });

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const core = fileURLToPath(new URL('../core/src/index.ts', import.meta.url));
+const core = (entry: string) => fileURLToPath(new URL(`../core/src/${entry}.ts`, import.meta.url));
 
 // React 18.3.1 lives inside @wpp-sessions/react18-env (a packed devDependency, see test-react18/README.md),
 // beside the workspace's React 19.
@@ -12,7 +12,8 @@ const react18 = createRequire(`${env}/`);
 const react18Dir = (name: string) => dirname(react18.resolve(`${name}/package.json`));
 
 export default defineConfig({
-  resolve: { alias: { '@wpp-sessions/core': core } },
+  // Subpaths first: an alias key also matches longer specifiers that start with it.
+  resolve: { alias: { '@wpp-sessions/core/testing': core('testing'), '@wpp-sessions/core': core('index') } },
   test: {
     projects: [
       {

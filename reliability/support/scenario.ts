@@ -2,10 +2,10 @@ import {
   createWppSessions,
   DEFAULT_TIMINGS,
   type SessionCommandEvent,
-  STATUS_TABLE,
   sessionsView,
   type WppTimings,
 } from '@wpp-sessions/core';
+import { STATUS_TABLE } from '@wpp-sessions/core/normalize';
 import fc from 'fast-check';
 import { vi } from 'vitest';
 import type { AnyActorRef } from 'xstate';

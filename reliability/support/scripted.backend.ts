@@ -1,14 +1,12 @@
 import {
   type CreateResult,
-  normalizeQr,
-  parseSessionList,
   type SessionRef,
   type StatusResult,
-  statusMeaning,
   type WppBackend,
   WppError,
   type WppErrorCode,
 } from '@wpp-sessions/core';
+import { normalizeQr, parseSessionList, statusMeaning } from '@wpp-sessions/core/normalize';
 
 /**
  * What one backend call does. Calls take outcomes from the script in order (round-robin), so a run is a pure

@@ -1,11 +1,11 @@
 import {
-  createSimulatedBackend,
   createWppSessions,
   DEFAULT_TIMINGS,
   type SessionRef,
   type WppBackend,
   WppError,
 } from '@wpp-sessions/core';
+import { createSimulatedBackend } from '@wpp-sessions/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { createProbe } from '../support/probe.js';

@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { createSimulatedBackend, normalizeQr, type QrValue, type WppBackend } from '@wpp-sessions/core';
+import type { QrValue, WppBackend } from '@wpp-sessions/core';
+import { normalizeQr } from '@wpp-sessions/core/normalize';
+import { createSimulatedBackend } from '@wpp-sessions/core/testing';
 import { WppSessionsProvider } from '@wpp-sessions/react';
 import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { createSimulatedBackend, DEFAULT_TIMINGS, type SimulatedFault } from '@wpp-sessions/core';
+import { DEFAULT_TIMINGS } from '@wpp-sessions/core';
+import { createSimulatedBackend, type SimulatedFault } from '@wpp-sessions/core/testing';
 import { WppSessionsProvider } from '@wpp-sessions/react';
 import fc from 'fast-check';
 import { StrictMode } from 'react';

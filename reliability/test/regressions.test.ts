@@ -165,7 +165,7 @@ describe('regressions found by the property test', () => {
         settings: { wppApiKey: 'wppk_0123456789abcdef', wppAccountNumber: '0000000000001' },
       },
     ];
-    const { parseSessionList } = await import('@wpp-sessions/core');
+    const { parseSessionList } = await import('@wpp-sessions/core/normalize');
     let statusCalls = 0;
     const backend: WppBackend = {
       listSessions: async () => parseSessionList(rows),

@@ -1,12 +1,6 @@
-import {
-  createSimulatedBackend,
-  createWppSessions,
-  normalizeQr,
-  parseSessionList,
-  sessionsView,
-  sessionView,
-  WppError,
-} from '@wpp-sessions/core';
+import { createWppSessions, sessionsView, sessionView, WppError } from '@wpp-sessions/core';
+import { normalizeQr, parseSessionList } from '@wpp-sessions/core/normalize';
+import { createSimulatedBackend } from '@wpp-sessions/core/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProbe } from '../support/probe.js';

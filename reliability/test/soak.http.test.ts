@@ -1,11 +1,6 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import {
-  createSupabaseBackend,
-  createWppSessions,
-  sessionView,
-  type WppBackend,
-  WppError,
-} from '@wpp-sessions/core';
+import { createWppSessions, sessionView, type WppBackend, WppError } from '@wpp-sessions/core';
+import { createSupabaseBackend } from '@wpp-sessions/core/supabase';
 import { type LocalBackend, startLocalBackend } from '@wpp-sessions/local-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ws from 'ws';

@@ -1,4 +1,4 @@
-import { createSimulatedBackend, type SimulatedFault } from '@wpp-sessions/core';
+import { createSimulatedBackend, type SimulatedFault } from '@wpp-sessions/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mulberry32 } from '../support/prng.js';
 import { FULL, info, report } from '../support/report.js';

@@ -1,5 +1,6 @@
 import type { Clock } from '@sinonjs/fake-timers';
-import { createSimulatedBackend, createWppSessions, type SimulatedBackend } from '@wpp-sessions/core';
+import { createWppSessions } from '@wpp-sessions/core';
+import { createSimulatedBackend, type SimulatedBackend } from '@wpp-sessions/core/testing';
 import { WppConnectPanelBaseline } from '../../baseline/WppConnectPanel.baseline.js';
 import { mount } from '../render.js';
 import { advanceUntil } from '../virtual-time.js';

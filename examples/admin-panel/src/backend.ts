@@ -1,5 +1,6 @@
 import { createClient } from '@supabase/supabase-js';
-import { createSimulatedBackend, createSupabaseBackend } from '@wpp-sessions/core';
+import { createSupabaseBackend } from '@wpp-sessions/core/supabase';
+import { createSimulatedBackend } from '@wpp-sessions/core/testing';
 import type { WppBackend, WppTimings } from '@wpp-sessions/react';
 
 /** Links a number in a demo (the "Сканировать (симуляция)" button): the platform's QR scan, simulated. */

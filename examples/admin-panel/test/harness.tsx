@@ -1,5 +1,6 @@
 import { act, render, screen, within } from '@testing-library/react';
-import { createSimulatedBackend, type SimulatedBackendOptions, type WppTimings } from '@wpp-sessions/core';
+import type { WppTimings } from '@wpp-sessions/core';
+import { createSimulatedBackend, type SimulatedBackendOptions } from '@wpp-sessions/core/testing';
 import { WppSessionsProvider } from '@wpp-sessions/react';
 import { StrictMode } from 'react';
 import { vi } from 'vitest';

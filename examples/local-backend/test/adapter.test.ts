@@ -1,10 +1,5 @@
-import {
-  createSupabaseBackend,
-  type SessionRecord,
-  type StatusResult,
-  type WppBackend,
-  WppError,
-} from '@wpp-sessions/core';
+import { type SessionRecord, type StatusResult, type WppBackend, WppError } from '@wpp-sessions/core';
+import { createSupabaseBackend } from '@wpp-sessions/core/supabase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalBackend, startLocalBackend } from '../src/index.js';
 import { call, fullApiKey, supabaseFor } from './helpers.js';

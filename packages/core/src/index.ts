@@ -1,3 +1,20 @@
+/**
+ * `@wpp-sessions/core`: what every app needs. The session and collection machines, their pure views and bound
+ * commands, the backend port's types and the error type. Adapters live in `@wpp-sessions/core/supabase`, test
+ * doubles in `@wpp-sessions/core/testing`, the normalisers for writing your own adapter in
+ * `@wpp-sessions/core/normalize`, so an app bundles only what it imports.
+ *
+ * @example
+ * ```ts
+ * import { createWppSessions, sessionsView } from '@wpp-sessions/core';
+ * import { createSupabaseBackend } from '@wpp-sessions/core/supabase';
+ *
+ * const actor = createWppSessions(createSupabaseBackend(supabase)).start();
+ * actor.subscribe((snapshot) => console.log(sessionsView(snapshot).status));
+ * ```
+ *
+ * @packageDocumentation
+ */
 export type { SessionError, WppErrorCode } from './backend/backend.errors.js';
 export { WppError } from './backend/backend.errors.js';
 export type {
@@ -8,12 +25,7 @@ export type {
   StatusResult,
   WppBackend,
 } from './backend/backend.port.js';
-export { maskApiKey } from './backend/mask.js';
 export type { QrValue } from './backend/qr.js';
-export { normalizeQr } from './backend/qr.js';
-export { parseSessionList } from './backend/records.js';
-export type { StatusMeaning } from './backend/status.table.js';
-export { STATUS_TABLE, statusMeaning } from './backend/status.table.js';
 export type { SessionCommands, SessionView } from './session/session.connect.js';
 export { sessionCommands, sessionView } from './session/session.connect.js';
 export type { SessionMachine } from './session/session.machine.js';
@@ -34,20 +46,3 @@ export { createSessionsMachine, createWppSessions } from './sessions/sessions.cr
 export type { SessionsMachine } from './sessions/sessions.machine.js';
 export { sessionsMachine } from './sessions/sessions.machine.js';
 export type { SessionActorRef, SessionsCommandEvent, SessionsInput } from './sessions/sessions.types.js';
-export type {
-  SimulatedBackend,
-  SimulatedBackendOptions,
-  SimulatedFault,
-  SimulatedOperation,
-  SimulatedStats,
-} from './simulated/simulated.backend.js';
-export { createSimulatedBackend } from './simulated/simulated.backend.js';
-export type {
-  SimulatedAccountState,
-  SimulatedAccountStatus,
-  SimulatedPlatform,
-  SimulatedPlatformOptions,
-} from './simulated/simulated.platform.js';
-export { createSimulatedPlatform } from './simulated/simulated.platform.js';
-export type { SupabaseBackendOptions } from './supabase/supabase.backend.js';
-export { createSupabaseBackend } from './supabase/supabase.backend.js';

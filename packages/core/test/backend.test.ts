@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  maskApiKey,
-  normalizeQr,
-  parseSessionList,
-  STATUS_TABLE,
-  statusMeaning,
-  WppError,
-} from '../src/index.js';
+import { WppError } from '../src/index.js';
+import { maskApiKey, normalizeQr, parseSessionList, STATUS_TABLE, statusMeaning } from '../src/normalize.js';
 import { row } from './helpers/contract-server.js';
 
 describe('statusMeaning: one table for every backend word in reference/', () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import {
-  createSupabaseBackend,
   createWppSessions,
   type SessionsView,
   type SessionView,
   sessionsView,
   sessionView,
 } from '../src/index.js';
+import { createSupabaseBackend } from '../src/supabase.js';
 import { type Answer, type ContractServer, row, startContractServer } from './helpers/contract-server.js';
 
 // Bad inputs drawn from reference/backend-contract.md, each fed to a real collection actor over real HTTP.

@@ -2,14 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, waitFor } from 'xstate';
 import {
   createSessionsMachine,
-  createSimulatedBackend,
   createWppSessions,
-  normalizeQr,
-  parseSessionList,
   sessionsView,
   sessionView,
   WppError,
 } from '../src/index.js';
+import { normalizeQr, parseSessionList } from '../src/normalize.js';
+import { createSimulatedBackend } from '../src/testing.js';
 import { createLimiter } from '../src/sessions/limiter.js';
 import {
   createParentRecorder,

@@ -1,13 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_TIMINGS, type SessionRecord, sessionView, type WppError } from '../src/index.js';
 import {
   createSimulatedBackend,
-  DEFAULT_TIMINGS,
-  type SessionRecord,
   type SimulatedBackendOptions,
   type SimulatedOperation,
-  sessionView,
-  type WppError,
-} from '../src/index.js';
+} from '../src/testing.js';
 import {
   createParentRecorder,
   createScriptedBackend,

@@ -2,14 +2,13 @@ import { adjacencyMapToArray, createTestModel, getAdjacencyMap } from '@xstate/g
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AnyStateMachine, createMachine, type SnapshotFrom, type StateNode } from 'xstate';
 import {
-  createSimulatedBackend,
   createWppSessions,
   type SessionRecord,
-  type SimulatedBackend,
   sessionMachine,
   sessionsView,
   type WppTimings,
 } from '../src/index.js';
+import { createSimulatedBackend, type SimulatedBackend } from '../src/testing.js';
 import type { SessionContext, SessionEvent } from '../src/session/session.types.js';
 import {
   createScriptedBackend,

@@ -1,15 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  createSimulatedBackend,
   createWppSessions,
-  type SimulatedBackendOptions,
-  type SimulatedOperation,
   sessionsView,
   sessionView,
   type WppBackend,
   type WppError,
   type WppTimings,
 } from '../src/index.js';
+import {
+  createSimulatedBackend,
+  type SimulatedBackendOptions,
+  type SimulatedOperation,
+} from '../src/testing.js';
 import { takeActorErrors, topState, watch } from './machine.harness.js';
 
 const HOUR = 3_600_000;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { createSimulatedBackend, createWppSessions, sessionsView } from '../src/index.js';
+import { createWppSessions, sessionsView } from '../src/index.js';
+import { createSimulatedBackend } from '../src/testing.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSimulatedBackend, createWppSessions, sessionsView, sessionView } from '../src/index.js';
+import { createWppSessions, sessionsView, sessionView } from '../src/index.js';
+import { createSimulatedBackend } from '../src/testing.js';
 
 describe('smoke', () => {
   beforeEach(() => vi.useFakeTimers());

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSupabaseBackend, WppError } from '../src/index.js';
+import { WppError } from '../src/index.js';
+import { createSupabaseBackend } from '../src/supabase.js';
 import { type ContractServer, row, startContractServer } from './helpers/contract-server.js';
 
 const signal = () => new AbortController().signal;

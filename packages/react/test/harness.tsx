@@ -1,5 +1,6 @@
 import { act, render } from '@testing-library/react';
-import { createSimulatedBackend, type SimulatedBackendOptions, type WppTimings } from '@wpp-sessions/core';
+import type { WppTimings } from '@wpp-sessions/core';
+import { createSimulatedBackend, type SimulatedBackendOptions } from '@wpp-sessions/core/testing';
 import { type ReactNode, StrictMode } from 'react';
 import { vi } from 'vitest';
 import { useWppSession, useWppSessions, WppSessionsProvider } from '../src/index.js';

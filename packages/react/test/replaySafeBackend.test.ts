@@ -1,4 +1,5 @@
-import { createSimulatedBackend, type SessionRef } from '@wpp-sessions/core';
+import type { SessionRef } from '@wpp-sessions/core';
+import { createSimulatedBackend } from '@wpp-sessions/core/testing';
 import { describe, expect, it } from 'vitest';
 import { replaySafeBackend } from '../src/replaySafeBackend.js';
 

@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { createSimulatedBackend } from '@wpp-sessions/core';
+import { createSimulatedBackend } from '@wpp-sessions/core/testing';
 import { StrictMode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';

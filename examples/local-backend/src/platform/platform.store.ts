@@ -4,7 +4,7 @@ import {
   createSimulatedPlatform,
   type SimulatedAccountState,
   type SimulatedPlatform,
-} from '@wpp-sessions/core';
+} from '@wpp-sessions/core/testing';
 
 /** The platform's timing. */
 export interface PlatformConfig {

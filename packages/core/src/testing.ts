@@ -1,0 +1,31 @@
+/**
+ * `@wpp-sessions/core/testing`: test doubles. An in-memory `WppBackend` with latency, faults and QR scans, and the
+ * simulated WPP platform behind the local backend. For tests, demos and benchmarks; an app's production bundle
+ * never needs it.
+ *
+ * @example
+ * ```ts
+ * import { createWppSessions } from '@wpp-sessions/core';
+ * import { createSimulatedBackend } from '@wpp-sessions/core/testing';
+ *
+ * const backend = createSimulatedBackend({ latency: 100, sessions: [{ state: 'connected' }] });
+ * const actor = createWppSessions(backend).start();
+ * ```
+ *
+ * @packageDocumentation
+ */
+export type {
+  SimulatedBackend,
+  SimulatedBackendOptions,
+  SimulatedFault,
+  SimulatedOperation,
+  SimulatedStats,
+} from './simulated/simulated.backend.js';
+export { createSimulatedBackend } from './simulated/simulated.backend.js';
+export type {
+  SimulatedAccountState,
+  SimulatedAccountStatus,
+  SimulatedPlatform,
+  SimulatedPlatformOptions,
+} from './simulated/simulated.platform.js';
+export { createSimulatedPlatform } from './simulated/simulated.platform.js';
