@@ -2,7 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalBackend } from './server/server.js';
 
-// `npm run backend`: PORT (default 54321) and DATA_DIR (default examples/local-backend/.data).
+// `npm run backend`: PORT (default 54321) and DATA_DIR (default examples/local-backend/.data); ALLOWED_ORIGINS and
+// PANEL_ORIGIN (comma-separated origins a browser page may call from; `npm start` sets PANEL_ORIGIN); JWT_SECRET.
+// With PRINT_SESSION=json (what `npm start` uses) it prints one `session <json>` line instead of the token lines.
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
 function numberFromEnv(name: string, min = 0): number | undefined {
@@ -14,6 +16,15 @@ function numberFromEnv(name: string, min = 0): number | undefined {
     process.exit(2);
   }
   return value;
+}
+
+function originsFromEnv(...names: string[]): string[] {
+  return names.flatMap((name) =>
+    (process.env[name] ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+  );
 }
 
 const port = numberFromEnv('PORT') ?? 54321;
@@ -28,9 +39,23 @@ try {
     startDelayMs: numberFromEnv('START_DELAY_MS'),
     qrWaitMs: numberFromEnv('QR_WAIT_MS'),
     jwtSecret: process.env.JWT_SECRET || undefined,
+    allowedOrigins: originsFromEnv('PANEL_ORIGIN', 'ALLOWED_ORIGINS'),
   });
+  if (process.env.PRINT_SESSION === 'json') {
+    const { url, anonKey, organizations } = backend;
+    const session = {
+      url,
+      anonKey,
+      organizations: organizations.map(({ id, name, token }) => ({ id, name, token })),
+    };
+    console.log(`session ${JSON.stringify(session)}`);
+  } else {
+    console.log(`apikey ${backend.anonKey}`);
+    for (const org of backend.organizations) console.log(`token ${org.name}: ${org.token}`);
+    const origins = backend.allowedOrigins.join(', ') || 'none (set ALLOWED_ORIGINS)';
+    console.log(`browser origins allowed: ${origins}`);
+  }
   console.log(`ready ${backend.url}`);
-  for (const org of backend.organizations) console.log(`token ${org.name}: ${org.token}`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

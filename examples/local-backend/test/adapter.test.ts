@@ -172,6 +172,7 @@ function adapterSuite(
 
     it.skipIf(!caps.local)('start turns wpp-start HTTP 408 into pending', async () => {
       const config = await call(target, 'POST', '/dev/config', {
+        token: target.token,
         body: { startDelayMs: 600_000, qrWaitMs: 50 },
       });
       expect(config.status).toBe(200);
@@ -181,7 +182,10 @@ function adapterSuite(
         expect(started).toMatchObject({ status: 'pending' });
         expect(await backend.getStatus(created[0]!, signal())).toMatchObject({ status: 'pending' });
       } finally {
-        await call(target, 'POST', '/dev/config', { body: { startDelayMs: 0, qrWaitMs: 5_000 } });
+        await call(target, 'POST', '/dev/config', {
+          token: target.token,
+          body: { startDelayMs: 0, qrWaitMs: 5_000 },
+        });
       }
     });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_JWT_SECRET, type LocalBackend, signToken, startLocalBackend } from '../src/index.js';
+import { type LocalBackend, PUBLIC_SUPABASE_DEV_SECRET, signToken, startLocalBackend } from '../src/index.js';
 import { call, createNumber, orgs } from './helpers.js';
 
 // Every bad request gets the contract's status and body (backend-contract.md §2.3, §4).
@@ -11,7 +11,7 @@ let idB: string;
 let accountA: string;
 
 beforeAll(async () => {
-  backend = await startLocalBackend({ startDelayMs: 0, quiet: true });
+  backend = await startLocalBackend({ startDelayMs: 0, quiet: true, allowedOrigins: [PANEL] });
   ({
     a: { token: tokenA },
     b: { token: tokenB },
@@ -24,6 +24,7 @@ beforeAll(async () => {
 afterAll(() => backend.close());
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+const PANEL = 'http://127.0.0.1:5173';
 const post = (path: string, token: string | null, body?: unknown) =>
   call(backend, 'POST', `/functions/v1/${path}`, { token, body });
 
@@ -57,13 +58,13 @@ describe('authentication', () => {
         sub,
         role: 'authenticated',
       }),
-      expired: await signToken(
-        DEFAULT_JWT_SECRET,
+      expired: await backend.signToken(
         { sub, role: 'authenticated' },
         { issuedAt: now - 7200, expiresAt: now - 3600 },
       ),
       anon: backend.anonKey,
-      serviceRole: await signToken(DEFAULT_JWT_SECRET, { role: 'service_role' }),
+      serviceRole: await backend.signToken({ role: 'service_role' }),
+      oldPublicSecret: await signToken(PUBLIC_SUPABASE_DEV_SECRET, { sub, role: 'authenticated' }),
     };
     for (const [kind, token] of Object.entries(tokens)) {
       const list = await call(backend, 'GET', '/functions/v1/messenger-integrations', { token });
@@ -89,15 +90,16 @@ describe('authentication', () => {
     expect((await post('wpp-status', tokenA, { integration_id: idA })).status).toBe(200);
   });
 
-  it('the REST table answers 401 PostgREST-style without a key, with a bad key, with an expired one', async () => {
-    const none = await call(backend, 'GET', '/rest/v1/messenger_integrations?select=*');
-    expect(none.status).toBe(401);
-    expect(Object.keys(none.body as object).sort()).toEqual(['code', 'details', 'hint', 'message']);
+  it('the REST table answers 401 PostgREST-style without a token, with a bad one, with an expired one', async () => {
+    const none = await call(backend, 'GET', '/rest/v1/messenger_integrations?select=*', {
+      apikey: null,
+      headers: { apikey: 'x.y.z' },
+    });
+    expect(none).toEqual(expect.objectContaining({ status: 401, body: { message: 'Invalid API key' } }));
     const bad = await call(backend, 'GET', '/rest/v1/messenger_integrations?select=*', { token: 'x.y.z' });
     expect(bad).toMatchObject({ status: 401, body: { code: 'PGRST301' } });
     const now = Math.floor(Date.now() / 1000);
-    const expired = await signToken(
-      DEFAULT_JWT_SECRET,
+    const expired = await backend.signToken(
       { sub: orgs(backend).a.userId, role: 'authenticated' },
       {
         issuedAt: now - 100,
@@ -109,9 +111,7 @@ describe('authentication', () => {
       body: { code: 'PGRST303', message: 'JWT expired' },
     });
     // The anon key alone (apikey header, as supabase-js sends it) is a role without grants: 401, no rows.
-    const anon = await call(backend, 'GET', '/rest/v1/messenger_integrations?select=*', {
-      headers: { apikey: backend.anonKey },
-    });
+    const anon = await call(backend, 'GET', '/rest/v1/messenger_integrations?select=*');
     expect(anon).toMatchObject({ status: 401, body: { code: '42501' } });
   });
 
@@ -231,7 +231,10 @@ describe('functions', () => {
   });
 
   it('wpp-start answers 408 timeout when no QR is ready within its wait', async () => {
-    await call(backend, 'POST', '/dev/config', { body: { startDelayMs: 600_000, qrWaitMs: 30 } });
+    await call(backend, 'POST', '/dev/config', {
+      token: tokenA,
+      body: { startDelayMs: 600_000, qrWaitMs: 30 },
+    });
     try {
       const created = await createNumber(backend, tokenA);
       expect(created.status).toBe('starting');
@@ -245,16 +248,21 @@ describe('functions', () => {
         body: { success: true, status: 'qr_pending', message: 'QR code not ready yet' },
       });
     } finally {
-      await call(backend, 'POST', '/dev/config', { body: { startDelayMs: 0, qrWaitMs: 5_000 } });
+      await call(backend, 'POST', '/dev/config', {
+        token: tokenA,
+        body: { startDelayMs: 0, qrWaitMs: 5_000 },
+      });
     }
   });
 
-  it('answers CORS preflights and puts the CORS headers on every answer', async () => {
+  it('answers the panel’s CORS preflights and puts its origin (never *) on every answer to it', async () => {
     const preflight = await call(backend, 'OPTIONS', '/functions/v1/wpp-status', {
-      headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'POST' },
+      apikey: null,
+      headers: { Origin: PANEL, 'Access-Control-Request-Method': 'POST' },
     });
     expect(preflight.status).toBe(200);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(PANEL);
+    expect(preflight.headers.get('vary')).toBe('Origin');
     const allowed = preflight.headers.get('access-control-allow-headers')!.split(', ');
     for (const header of [
       'authorization',
@@ -267,8 +275,14 @@ describe('functions', () => {
     ]) {
       expect(allowed).toContain(header);
     }
-    const failed = await post('wpp-status', null, {});
-    expect(failed.headers.get('access-control-allow-origin')).toBe('*');
+    const failed = await call(backend, 'POST', '/functions/v1/wpp-status', {
+      body: {},
+      headers: { Origin: PANEL },
+    });
+    expect(failed.status).toBe(401);
+    expect(failed.headers.get('access-control-allow-origin')).toBe(PANEL);
+    // A caller without Origin (curl, Node) gets no CORS header at all.
+    expect((await post('wpp-status', null, {})).headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 
@@ -366,16 +380,15 @@ describe('PostgREST subset', () => {
 });
 
 describe('dev routes and faults', () => {
-  it('tokens lists both organizations and the anon key', async () => {
-    const tokens = await call(backend, 'GET', '/dev/tokens');
-    expect(tokens.status).toBe(200);
-    const body = tokens.body as {
-      anonKey: string;
-      organizations: Array<{ id: string; name: string; token: string }>;
-    };
-    expect(body.anonKey).toBe(backend.anonKey);
-    expect(body.organizations.map((o) => o.name).sort()).toEqual(['Академия А', 'Академия Б']);
-    expect(body.organizations.map((o) => o.token).sort()).toEqual([tokenA, tokenB].sort());
+  it('GET /dev/tokens and /dev/stats are gone: no token of anyone in any answer', async () => {
+    for (const path of ['/dev/tokens', '/dev/stats']) {
+      for (const token of [null, tokenA]) {
+        const answer = await call(backend, 'GET', path, { token });
+        expect(answer.status).toBe(404);
+        expect(answer.text).not.toContain(tokenA.slice(-20));
+        expect(answer.text).not.toContain(tokenB.slice(-20));
+      }
+    }
   });
 
   it('scan refuses a number that shows no QR (409), and needs a token (401)', async () => {
@@ -403,14 +416,15 @@ describe('dev routes and faults', () => {
   });
 
   it('validates fault and config bodies', async () => {
-    expect((await call(backend, 'POST', '/dev/faults', { body: { errorRate: 2 } })).status).toBe(400);
-    expect((await call(backend, 'POST', '/dev/faults', { body: { surprise: 1 } })).status).toBe(400);
-    expect((await call(backend, 'POST', '/dev/config', { body: { qrRotateMs: 0 } })).status).toBe(400);
+    const dev = (path: string, body: unknown) => call(backend, 'POST', path, { token: tokenA, body });
+    expect((await dev('/dev/faults', { errorRate: 2 })).status).toBe(400);
+    expect((await dev('/dev/faults', { surprise: 1 })).status).toBe(400);
+    expect((await dev('/dev/config', { qrRotateMs: 0 })).status).toBe(400);
   });
 
   it('injects errors, timeouts and malformed bodies into the functions only, and stops when cleared', async () => {
     try {
-      await call(backend, 'POST', '/dev/faults', { body: { errorRate: 1 } });
+      await call(backend, 'POST', '/dev/faults', { token: tokenA, body: { errorRate: 1 } });
       expect(await post('wpp-status', tokenA, { integration_id: idA })).toMatchObject({
         status: 500,
         body: { success: false },
@@ -420,10 +434,10 @@ describe('dev routes and faults', () => {
         (await call(backend, 'GET', '/rest/v1/messenger_integrations?select=id', { token: tokenA })).status,
       ).toBe(200);
 
-      await call(backend, 'POST', '/dev/faults', { body: { timeoutRate: 1, latencyMs: 5 } });
+      await call(backend, 'POST', '/dev/faults', { token: tokenA, body: { timeoutRate: 1, latencyMs: 5 } });
       expect((await post('wpp-status', tokenA, { integration_id: idA })).status).toBe(504);
 
-      await call(backend, 'POST', '/dev/faults', { body: { malformedRate: 1, seed: 7 } });
+      await call(backend, 'POST', '/dev/faults', { token: tokenA, body: { malformedRate: 1, seed: 7 } });
       const kinds = new Set<string>();
       for (let i = 0; i < 12; i += 1) {
         const answer = await post('wpp-status', tokenA, { integration_id: idA });
@@ -433,7 +447,7 @@ describe('dev routes and faults', () => {
       }
       expect([...kinds].sort()).toEqual(['application/json', 'text/html']);
     } finally {
-      await call(backend, 'POST', '/dev/faults', { body: {} });
+      await call(backend, 'POST', '/dev/faults', { token: tokenA, body: {} });
     }
     expect((await post('wpp-status', tokenA, { integration_id: idA })).status).toBe(200);
   });

@@ -13,16 +13,28 @@ export interface Answer {
   text: string;
 }
 
-/** One raw request to the backend (no supabase-js), to check exact statuses and bodies. */
+/**
+ * One raw request to the backend (no supabase-js), to check exact statuses and bodies. It carries the backend's
+ * anon key as `apikey`, as supabase-js does, unless `apikey` says otherwise (`null`: none).
+ */
 export async function call(
-  backend: { url: string },
+  backend: { url: string; anonKey?: string },
   method: string,
   path: string,
-  options: { token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: {
+    token?: string | null;
+    apikey?: string | null;
+    body?: unknown;
+    rawBody?: string | Uint8Array<ArrayBuffer>;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
+  const headers: Record<string, string> = {};
+  const apikey = options.apikey === undefined ? backend.anonKey : options.apikey;
+  if (apikey) headers.apikey = apikey;
+  Object.assign(headers, options.headers);
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined && !Object.keys(headers).some((key) => key.toLowerCase() === 'content-type')) {
@@ -58,7 +70,7 @@ export function orgs(backend: LocalBackend) {
 }
 
 /** Creates a new number for an organization over HTTP; returns the wpp-create body. */
-export async function createNumber(backend: { url: string }, token: string) {
+export async function createNumber(backend: { url: string; anonKey: string }, token: string) {
   const answer = await call(backend, 'POST', '/functions/v1/wpp-create', { token, body: { add_new: true } });
   if (answer.status !== 200) throw new Error(`wpp-create failed: ${answer.status} ${answer.text}`);
   return answer.body as {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,8 +60,11 @@ describe('after a restart on the same data folder', () => {
     const backend = await startLocalBackend({ dataDir, startDelayMs: 0, quiet: true });
     running = backend;
     const { a, b } = orgs(backend);
-    // Tokens are the same: a panel that stored one keeps working.
-    expect(backend.organizations.map((org) => org.token)).toEqual(first.tokens);
+    // The data folder keeps its secret: the tokens of the first run still work (a panel that stored one keeps
+    // working), and the secret file is the owner's only.
+    const [firstA] = first.tokens;
+    expect(await ids(backend, firstA!)).toEqual([first.connected.id, first.waiting.id]);
+    expect(statSync(path.join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
     expect(await ids(backend, a.token)).toEqual([first.connected.id, first.waiting.id]);
     expect(await ids(backend, b.token)).toEqual([first.other.id]);
     expect(await status(backend, a.token, first.connected.id)).toMatchObject({

@@ -1,16 +1,17 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { RequestClaims } from '../db/database.js';
 
-/** Supabase's well-known local development secret; override with `jwtSecret` / `JWT_SECRET`. */
-export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
+/**
+ * Supabase's well-known local development secret, printed in its docs. Anyone can sign tokens with it, so the
+ * local backend refuses it as its secret, and tokens signed with it fail verification.
+ */
+export const PUBLIC_SUPABASE_DEV_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
 
 /** The issuer written into dev tokens. */
 export const TOKEN_ISSUER = 'wpp-sessions-local-backend';
 
-// Dev tokens carry a fixed issue time and a ten-year expiry, so the same secret always signs the same token:
-// a panel that stored one keeps working after the server restarts.
-const DEV_ISSUED_AT = 1_767_225_600; // 2026-01-01T00:00:00Z
-const DEV_EXPIRES_AT = DEV_ISSUED_AT + 10 * 365 * 24 * 3600;
+/** How long a dev token (and the anon key) issued at start stays valid: 30 days (s). */
+export const DEV_TOKEN_LIFETIME_S = 30 * 24 * 3600;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,7 +41,8 @@ export function bearerToken(header: string | string[] | undefined): string | nul
 }
 
 /**
- * Signs an HS256 token with the given claims.
+ * Signs an HS256 token with the given claims, issued now (or `issuedAt`) and expiring `DEV_TOKEN_LIFETIME_S`
+ * later (or at `expiresAt`), both in epoch seconds.
  *
  * @example
  * ```ts
@@ -52,20 +54,21 @@ export function signToken(
   claims: Record<string, unknown>,
   times: { issuedAt?: number; expiresAt?: number } = {},
 ): Promise<string> {
+  const issuedAt = times.issuedAt ?? Math.floor(Date.now() / 1000);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(TOKEN_ISSUER)
-    .setIssuedAt(times.issuedAt ?? DEV_ISSUED_AT)
-    .setExpirationTime(times.expiresAt ?? DEV_EXPIRES_AT)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(times.expiresAt ?? issuedAt + DEV_TOKEN_LIFETIME_S)
     .sign(new TextEncoder().encode(secret));
 }
 
 /**
- * The long-lived dev token of one user (role `authenticated`).
+ * The dev token of one user (role `authenticated`), valid for `DEV_TOKEN_LIFETIME_S`.
  *
  * @example
  * ```ts
- * const token = await userToken(DEFAULT_JWT_SECRET, { id: userId, email: 'admin@academy-a.local' });
+ * const token = await userToken(secret, { id: userId, email: 'admin@academy-a.local' });
  * ```
  */
 export function userToken(secret: string, user: { id: string; email: string | null }): Promise<string> {
@@ -82,7 +85,7 @@ export function userToken(secret: string, user: { id: string; email: string | nu
  *
  * @example
  * ```ts
- * const anonKey = await anonToken(DEFAULT_JWT_SECRET);
+ * const anonKey = await anonToken(secret);
  * ```
  */
 export function anonToken(secret: string): Promise<string> {
@@ -90,8 +93,8 @@ export function anonToken(secret: string): Promise<string> {
 }
 
 /**
- * Verifies a token (HS256 only) and returns its claims as the database will see them. A token whose role is
- * not `anon` or `authenticated`, or whose `sub` is not a uuid, is refused.
+ * Verifies a token (HS256 only, `exp` required) and returns its claims as the database will see them. A token
+ * without `exp`, or whose role is not `anon` or `authenticated`, or whose `sub` is not a uuid, is refused.
  *
  * @example
  * ```ts
@@ -104,10 +107,16 @@ export async function verifyToken(secret: string, token: string | null): Promise
   if (token === '') return { kind: 'invalid', reason: 'malformed', message: 'not a bearer token' };
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'] }));
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp'],
+    }));
   } catch (error) {
     if (error instanceof errors.JWTExpired)
       return { kind: 'invalid', reason: 'expired', message: 'JWT expired' };
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      return { kind: 'invalid', reason: 'claims', message: `JWT claim ${error.claim} missing or invalid` };
+    }
     if (error instanceof errors.JWSSignatureVerificationFailed) {
       return { kind: 'invalid', reason: 'signature', message: 'JWSError JWSInvalidSignature' };
     }

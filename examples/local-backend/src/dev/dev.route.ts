@@ -2,19 +2,29 @@ import { asRequest } from '../db/database.js';
 import {
   authenticate,
   BARE_STYLE,
+  type Caller,
   credentials,
   failure,
   findWppRow,
   isUuid,
 } from '../functions/integrations.js';
-import { createFaults, parseFaults } from '../http/faults.js';
+import { parseFaults } from '../http/faults.js';
 import { json, parseJsonBody, type Reply } from '../http/http.js';
 import type { PlatformConfig } from '../platform/platform.store.js';
 import type { AppContext, Incoming } from '../server/context.js';
 
+/** Dev routes that are gone, with where to look instead. */
+const REFUSED: Record<string, string> = {
+  'GET tokens':
+    'GET /dev/tokens is gone: any web page could read it. The panel gets its tokens from the server that serves it (npm start)',
+  'GET stats': 'Request counts cover every organization: read backend.stats in-process',
+};
+
 /**
- * Answers the dev-only routes under `/dev/`: tokens for signing in, scan/drop/QR of one number (the owning
- * organization's token required), fault injection, platform timing, reset and request counts.
+ * Answers the dev-only routes under `/dev/`. Every route needs a valid token (bearer) and acts only inside the
+ * token's organization: scan, drop, online and QR of one of its numbers; its own fault injection and platform
+ * timing; reset of its own rows. `GET /dev/tokens` and `GET /dev/stats` are refused (they would cover every
+ * organization).
  *
  * @example
  * ```ts
@@ -22,69 +32,79 @@ import type { AppContext, Incoming } from '../server/context.js';
  * ```
  */
 export async function handleDev(ctx: AppContext, route: string, req: Incoming): Promise<Reply> {
+  const refused = REFUSED[`${req.method} ${route}`];
+  if (refused !== undefined) return json(404, { error: refused });
   // A web page can send a cross-site "simple" POST (text/plain, no preflight) to 127.0.0.1; requiring JSON makes the
   // browser ask first, so only a caller that means it (the panel, the tests) reaches the routes that change things.
   if (req.method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
     return json(415, { error: 'POST /dev/* needs Content-Type: application/json' });
   }
+  const caller = await authenticate(ctx, req, BARE_STYLE);
+  if ('status' in caller) return caller;
+  const org = caller.organizationId;
   const body = parseJsonBody(req.bodyText);
   if (body === undefined) return json(400, { error: 'Invalid JSON body' });
+  if (req.method === 'POST' && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+    return json(400, { error: 'Request body must be a JSON object' });
+  }
   const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<
     string,
     unknown
   >;
   const is = (method: string, name: string) => req.method === method && route === name;
 
-  if (is('GET', 'tokens')) {
-    return json(200, {
-      anonKey: ctx.anonKey,
-      organizations: ctx.organizations.map(({ id, name, token }) => ({ id, name, token })),
-    });
+  if (is('POST', 'scan') || is('POST', 'drop') || is('POST', 'online') || is('GET', 'qr')) {
+    return numberRoute(ctx, caller, route as 'scan' | 'drop' | 'online' | 'qr', req, input);
   }
-  if (is('POST', 'scan') || is('POST', 'drop') || is('GET', 'qr')) {
-    return numberRoute(ctx, route as 'scan' | 'drop' | 'qr', req, input);
-  }
-  if (is('GET', 'faults')) return json(200, { faults: ctx.faults.get() });
+  if (is('GET', 'faults')) return json(200, { faults: ctx.faults.of(org).get() });
   if (is('POST', 'faults')) {
     const faults = parseFaults(input);
     if (typeof faults === 'string') return json(400, { error: faults });
-    ctx.faults.set(faults);
-    return json(200, { faults: ctx.faults.get() });
+    ctx.faults.of(org).set(faults);
+    return json(200, { faults: ctx.faults.of(org).get() });
   }
-  if (is('GET', 'config')) return json(200, { config: { ...ctx.platform.config(), qrWaitMs: ctx.qrWaitMs } });
+  if (is('GET', 'config')) return json(200, { config: configOf(ctx, org) });
   if (is('POST', 'config')) {
     const patch = parseConfig(input);
     if (typeof patch === 'string') return json(400, { error: patch });
     const { qrWaitMs, ...platform } = patch;
-    if (qrWaitMs !== undefined) ctx.qrWaitMs = qrWaitMs;
-    const config = await ctx.platform.reconfigure(platform);
-    return json(200, { config: { ...config, qrWaitMs: ctx.qrWaitMs } });
+    if (qrWaitMs !== undefined) ctx.qrWaitByOrganization.set(org, qrWaitMs);
+    if (Object.keys(platform).length > 0) await ctx.platform.reconfigure(platform, org);
+    return json(200, { config: configOf(ctx, org) });
   }
   if (is('POST', 'reset')) {
-    // It wipes every organization's rows: a signed-in caller only.
-    const caller = await authenticate(ctx, req, BARE_STYLE);
-    if ('status' in caller) return caller;
-    await ctx.db.exec(`
-      delete from public.messenger_integrations;
-      delete from public.whatsapp_sessions;
-      delete from platform.accounts;
-    `);
-    ctx.platform.forgetAll();
-    ctx.faults.set(createFaults().get());
+    // Only the caller's organization: its integrations, sessions and platform accounts, faults and timing.
+    await ctx.db.query(
+      `delete from platform.accounts a
+        where a.organization_id = $1
+           or a.account_number in (select settings ->> 'wppAccountNumber' from public.messenger_integrations
+                                    where organization_id = $1)`,
+      [org],
+    );
+    await ctx.db.query('delete from public.messenger_integrations where organization_id = $1', [org]);
+    await ctx.db.query('delete from public.whatsapp_sessions where organization_id = $1', [org]);
+    ctx.platform.forgetOrganization(org);
+    ctx.faults.clear(org);
+    ctx.qrWaitByOrganization.delete(org);
     return json(200, { ok: true });
   }
-  if (is('GET', 'stats')) return json(200, { requests: ctx.stats });
   return json(404, { error: `No dev route ${req.method} /dev/${route}` });
+}
+
+function configOf(ctx: AppContext, organizationId: string) {
+  return {
+    ...ctx.platform.config(organizationId),
+    qrWaitMs: ctx.qrWaitByOrganization.get(organizationId) ?? ctx.qrWaitMs,
+  };
 }
 
 async function numberRoute(
   ctx: AppContext,
-  route: 'scan' | 'drop' | 'qr',
+  caller: Caller,
+  route: 'scan' | 'drop' | 'online' | 'qr',
   req: Incoming,
   input: Record<string, unknown>,
 ): Promise<Reply> {
-  const caller = await authenticate(ctx, req, BARE_STYLE);
-  if ('status' in caller) return caller;
   const id = route === 'qr' ? req.url.searchParams.get('integration_id') : input.integration_id;
   if (!isUuid(id)) return failure(BARE_STYLE, 400, 'integration_id must be a uuid');
   const row = await asRequest(ctx.db, caller.claims, (tx) =>
@@ -100,6 +120,10 @@ async function numberRoute(
   if (route === 'drop') {
     await ctx.platform.drop(accountNumber);
     return json(200, { ok: true, status: 'disconnected' });
+  }
+  if (route === 'online') {
+    await ctx.platform.relink(accountNumber);
+    return json(200, { ok: true, status: 'connected' });
   }
   const before = await ctx.platform.status(accountNumber);
   if (!(await ctx.platform.scan(accountNumber))) {

@@ -142,7 +142,7 @@ async function startAndWait(
   organizationId: string,
 ): Promise<AccountStatus> {
   let status = await ctx.platform.start(accountNumber, apiKey, { organizationId });
-  const deadline = performance.now() + ctx.qrWaitMs;
+  const deadline = performance.now() + (ctx.qrWaitByOrganization.get(organizationId) ?? ctx.qrWaitMs);
   while (status.state === 'starting' && performance.now() < deadline) {
     await sleep(Math.min(50, Math.max(1, deadline - performance.now())));
     status = await ctx.platform.status(accountNumber);

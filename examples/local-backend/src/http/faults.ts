@@ -134,3 +134,44 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
+
+/** One organization's fault injection. */
+export type Faults = ReturnType<typeof createFaults>;
+
+/**
+ * Fault injection per organization: `/dev/faults` with a token sets its organization's faults only, and a
+ * function call draws from its caller's organization.
+ *
+ * @example
+ * ```ts
+ * const book = createFaultBook();
+ * book.of(orgId).set({ ...NO_FAULTS, errorRate: 1 });
+ * book.any(); // true
+ * ```
+ */
+export function createFaultBook() {
+  const byOrganization = new Map<string, Faults>();
+  return {
+    /** The faults of one organization (created with none on first use). */
+    of(organizationId: string): Faults {
+      let faults = byOrganization.get(organizationId);
+      if (faults === undefined) {
+        faults = createFaults();
+        byOrganization.set(organizationId, faults);
+      }
+      return faults;
+    },
+    /** Whether any organization has a fault set (else a call need not look up its organization first). */
+    any(): boolean {
+      for (const faults of byOrganization.values()) {
+        const config = faults.get();
+        if (config.errorRate || config.malformedRate || config.latencyMs || config.timeoutRate) return true;
+      }
+      return false;
+    },
+    /** Clears one organization's faults. */
+    clear(organizationId: string): void {
+      byOrganization.delete(organizationId);
+    },
+  };
+}

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
- * CORS as the user's edge functions send it, widened by the headers supabase-js adds to PostgREST reads
- * (`accept-profile`, `content-profile`, `prefer`, and `x-retry-count` on postgrest-js's automatic retries), so a
- * browser's preflight passes for every route.
+ * The CORS headers of an answer to an allowed origin (`corsHeaders` in `gateway.ts` adds
+ * `Access-Control-Allow-Origin`): the headers of the user's edge functions, widened by those supabase-js adds to
+ * PostgREST reads (`accept-profile`, `content-profile`, `prefer`, and `x-retry-count` on postgrest-js's automatic
+ * retries), so a browser's preflight from the panel passes for every route.
  */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
-  'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers':
     'authorization, x-client-info, apikey, content-type, accept-profile, content-profile, prefer, x-retry-count',
   'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
@@ -45,8 +45,15 @@ export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
 }
 
+/** Thrown by `readBody` for a body that is not valid UTF-8. */
+export class BodyNotUtf8Error extends Error {
+  override readonly name = 'BodyNotUtf8Error';
+}
+
 /**
- * Reads a request body as text, refusing more than `MAX_BODY_BYTES`.
+ * Reads a request body as UTF-8 text, refusing more than `MAX_BODY_BYTES` (`BodyTooLargeError`) and bytes that
+ * are not UTF-8 (`BodyNotUtf8Error`: decoding them silently into U+FFFD would store something the client never
+ * sent).
  *
  * @example
  * ```ts
@@ -62,7 +69,11 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`request body over ${MAX_BODY_BYTES} bytes`);
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new BodyNotUtf8Error('request body is not valid UTF-8');
+  }
 }
 
 /**
@@ -84,17 +95,23 @@ export function parseJsonBody(text: string): unknown {
 }
 
 /**
- * Writes a reply with the CORS headers. A `HEAD` request gets the headers only.
+ * Writes a reply with the given CORS headers (none for a caller without an allowed `Origin`). A `HEAD` request
+ * gets the headers only.
  *
  * @example
  * ```ts
- * send(req, res, json(200, { ok: true }));
+ * send(req, res, json(200, { ok: true }), corsHeaders('http://127.0.0.1:5173'));
  * ```
  */
-export function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+export function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reply: Reply,
+  cors: Readonly<Record<string, string>> = {},
+): void {
   const text = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
   const headers: Record<string, string> = {
-    ...CORS_HEADERS,
+    ...cors,
     'Content-Type': reply.contentType ?? 'application/json; charset=utf-8',
     ...reply.headers,
   };

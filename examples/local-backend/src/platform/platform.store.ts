@@ -46,8 +46,15 @@ type Phase = 'offline' | 'starting' | 'connected';
 interface AccountRow {
   account_number: string;
   api_key: string;
+  organization_id: string | null;
   phase: Phase;
   started_at: string | null;
+}
+
+/** The engine of one organization (`''`: accounts without one) and the timing it was built with. */
+interface Engine {
+  config: PlatformConfig;
+  engine: SimulatedPlatform;
 }
 
 /**
@@ -72,24 +79,50 @@ export function createPlatformStore(
   initial: PlatformConfig = DEFAULT_PLATFORM_CONFIG,
   now: () => number = Date.now,
 ) {
-  let config = { ...initial };
+  let defaults = { ...initial };
+  /** Per-organization timing set through `/dev/config`, over `defaults`. */
+  const overrides = new Map<string, Partial<PlatformConfig>>();
   // The core platform reads time through this clock; restoring an account pins it for one synchronous call.
   let pinned: number | null = null;
   const clock = () => pinned ?? now();
-  let engine = makeEngine();
-  /** public account number -> engine account number */
-  let bound = new Map<string, string>();
-  let binding = new Map<string, Promise<string | null>>();
+  /** One engine per organization, so one organization's timing never changes another's. */
+  let engines = new Map<string, Engine>();
+  /** public account number -> its organization's engine key and the engine account number */
+  let bound = new Map<string, { org: string; internal: string }>();
+  let binding = new Map<string, Promise<{ org: string; internal: string } | null>>();
   /** What the table says, so a status poll writes only when the phase changed. */
   const recorded = new Map<string, { phase: Phase; startedAt: number | null }>();
 
-  function makeEngine(): SimulatedPlatform {
-    return createSimulatedPlatform({
-      qrRotateMs: config.qrRotateMs,
-      qrExpireMs: config.qrExpireMs,
-      startDelayMs: config.startDelayMs,
-      now: clock,
-    });
+  function configOf(org: string): PlatformConfig {
+    return { ...defaults, ...overrides.get(org) };
+  }
+
+  function engineOf(org: string): Engine {
+    let entry = engines.get(org);
+    if (entry === undefined) {
+      const config = configOf(org);
+      entry = {
+        config,
+        engine: createSimulatedPlatform({
+          qrRotateMs: config.qrRotateMs,
+          qrExpireMs: config.qrExpireMs,
+          startDelayMs: config.startDelayMs,
+          now: clock,
+        }),
+      };
+      engines.set(org, entry);
+    }
+    return entry;
+  }
+
+  /** Writes back every bound account of the given organizations (all when `null`) and unbinds them. */
+  async function unbind(orgs: ReadonlySet<string> | null): Promise<void> {
+    for (const [accountNumber, entry] of [...bound]) {
+      if (orgs !== null && !orgs.has(entry.org)) continue;
+      await status(accountNumber);
+      bound.delete(accountNumber);
+    }
+    for (const org of [...engines.keys()]) if (orgs === null || orgs.has(org)) engines.delete(org);
   }
 
   function at<T>(time: number, fn: () => T): T {
@@ -103,7 +136,7 @@ export function createPlatformStore(
 
   async function readRow(accountNumber: string): Promise<AccountRow | undefined> {
     const { rows } = await db.query<AccountRow>(
-      `select account_number, api_key, phase, to_json(started_at) #>> '{}' as started_at
+      `select account_number, api_key, organization_id, phase, to_json(started_at) #>> '{}' as started_at
          from platform.accounts where account_number = $1`,
       [accountNumber],
     );
@@ -111,14 +144,20 @@ export function createPlatformStore(
   }
 
   /** The engine account of a public account, binding it from the table on first use. */
-  function bind(accountNumber: string): Promise<string | null> {
+  function bind(
+    accountNumber: string,
+  ): Promise<{ org: string; internal: string; engine: SimulatedPlatform } | null> {
+    const withEngine = (entry: { org: string; internal: string } | null) =>
+      entry === null ? null : { ...entry, engine: engineOf(entry.org).engine };
     const existing = bound.get(accountNumber);
-    if (existing !== undefined) return Promise.resolve(existing);
+    if (existing !== undefined) return Promise.resolve(withEngine(existing));
     let pending = binding.get(accountNumber);
     if (pending === undefined) {
       pending = (async () => {
         const row = await readRow(accountNumber);
         if (row === undefined) return null;
+        const org = row.organization_id ?? '';
+        const { engine, config } = engineOf(org);
         const internal = engine.createAccount().accountNumber;
         const startedAt = row.started_at === null ? null : Date.parse(row.started_at);
         if (row.phase === 'connected') {
@@ -129,12 +168,13 @@ export function createPlatformStore(
           at(startedAt, () => engine.start(internal));
         }
         recorded.set(accountNumber, { phase: row.phase, startedAt });
-        bound.set(accountNumber, internal);
-        return internal;
+        const entry = { org, internal };
+        bound.set(accountNumber, entry);
+        return entry;
       })().finally(() => binding.delete(accountNumber));
       binding.set(accountNumber, pending);
     }
-    return pending;
+    return pending.then(withEngine);
   }
 
   async function record(
@@ -154,9 +194,9 @@ export function createPlatformStore(
   }
 
   async function status(accountNumber: string): Promise<AccountStatus> {
-    const internal = await bind(accountNumber);
-    if (internal === null) return { state: 'offline', qr: null, known: false };
-    const current = engine.status(internal);
+    const account = await bind(accountNumber);
+    if (account === null) return { state: 'offline', qr: null, known: false };
+    const current = account.engine.status(account.internal);
     await record(accountNumber, current.state);
     return { ...current, known: true };
   }
@@ -174,9 +214,9 @@ export function createPlatformStore(
   }
 
   return {
-    /** The current timing. */
-    config(): PlatformConfig {
-      return { ...config };
+    /** The timing of one organization's accounts (the defaults, with what `reconfigure` set for it). */
+    config(organizationId?: string): PlatformConfig {
+      return configOf(organizationId ?? '');
     },
 
     /** Creates an account with a new API key, offline until started. */
@@ -214,10 +254,10 @@ export function createPlatformStore(
         row = await readRow(accountNumber);
       }
       if (row === undefined || row.api_key !== apiKey) throw new InvalidApiKeyError();
-      const internal = await bind(accountNumber);
-      if (internal === null) throw new InvalidApiKeyError();
-      const before = engine.status(internal).state;
-      const after = engine.start(internal);
+      const account = await bind(accountNumber);
+      if (account === null) throw new InvalidApiKeyError();
+      const before = account.engine.status(account.internal).state;
+      const after = account.engine.start(account.internal);
       await record(accountNumber, after.state, before === 'offline' ? clock() : undefined);
       return { ...after, known: true };
     },
@@ -234,52 +274,92 @@ export function createPlatformStore(
 
     /** Scans the current QR: links the account. Returns whether there was a QR to scan. */
     async scan(accountNumber: string): Promise<boolean> {
-      const internal = await bind(accountNumber);
-      if (internal === null || !engine.scan(internal)) return false;
+      const account = await bind(accountNumber);
+      if (account === null || !account.engine.scan(account.internal)) return false;
+      await record(accountNumber, 'connected');
+      return true;
+    },
+
+    /**
+     * Links the account again whatever its phase, as if the phone came back and scanned at once (the demo's
+     * "bring it back online"). Returns whether the platform knows it.
+     */
+    async relink(accountNumber: string): Promise<boolean> {
+      const account = await bind(accountNumber);
+      if (account === null) return false;
+      const { engine, internal } = account;
+      const state = engine.status(internal).state;
+      if (state === 'connected') return true;
+      const t = clock();
+      if (state === 'qr') engine.scan(internal);
+      else {
+        if (state === 'offline') at(t, () => engine.start(internal));
+        at(t + configOf(account.org).startDelayMs, () => engine.scan(internal));
+      }
       await record(accountNumber, 'connected');
       return true;
     },
 
     /** Takes an account offline (the phone unlinked it). Returns whether the platform knows it. */
     async drop(accountNumber: string): Promise<boolean> {
-      const internal = await bind(accountNumber);
-      if (internal === null) return false;
-      engine.drop(internal);
+      const account = await bind(accountNumber);
+      if (account === null) return false;
+      account.engine.drop(account.internal);
       await record(accountNumber, 'offline');
       return true;
     },
 
     /** Stops and forgets an account. Returns whether the platform knew it. */
     async stop(accountNumber: string): Promise<boolean> {
-      const internal = await bind(accountNumber);
-      if (internal !== null) engine.stop(internal);
+      const account = await bind(accountNumber);
+      if (account !== null) account.engine.stop(account.internal);
       bound.delete(accountNumber);
       recorded.delete(accountNumber);
       const { affectedRows } = await db.query('delete from platform.accounts where account_number = $1', [
         accountNumber,
       ]);
-      return internal !== null || (affectedRows ?? 0) > 0;
+      return account !== null || (affectedRows ?? 0) > 0;
     },
 
     /**
-     * Changes the timing. The engine is rebuilt; every account is written back first and bound again on its
-     * next use, in the phase it had.
+     * Changes the timing of one organization's accounts, or with no organization the defaults of all (those an
+     * organization set for itself stay). The affected engines are rebuilt; their accounts are written back first
+     * and bound again on their next use, in the phase they had.
+     *
+     * @example
+     * ```ts
+     * await platform.reconfigure({ qrExpireMs: 10_000 }, organizationId); // only this organization's QRs
+     * ```
      */
-    async reconfigure(patch: Partial<PlatformConfig>): Promise<PlatformConfig> {
-      for (const accountNumber of [...bound.keys()]) await status(accountNumber);
-      config = { ...config, ...patch };
-      engine = makeEngine();
-      bound = new Map();
-      binding = new Map();
-      return { ...config };
+    async reconfigure(patch: Partial<PlatformConfig>, organizationId?: string): Promise<PlatformConfig> {
+      if (organizationId === undefined) {
+        await unbind(null);
+        defaults = { ...defaults, ...patch };
+        return { ...defaults };
+      }
+      await unbind(new Set([organizationId]));
+      overrides.set(organizationId, { ...overrides.get(organizationId), ...patch });
+      return configOf(organizationId);
+    },
+
+    /** Forgets one organization's accounts and timing (its table rows are the caller's to delete). */
+    forgetOrganization(organizationId: string): void {
+      for (const [accountNumber, entry] of [...bound]) {
+        if (entry.org !== organizationId) continue;
+        bound.delete(accountNumber);
+        recorded.delete(accountNumber);
+      }
+      engines.delete(organizationId);
+      overrides.delete(organizationId);
     },
 
     /** Forgets every account (the table rows are the caller's to delete). */
     forgetAll(): void {
-      engine = makeEngine();
+      engines = new Map();
       bound = new Map();
       binding = new Map();
       recorded.clear();
+      overrides.clear();
     },
   };
 }

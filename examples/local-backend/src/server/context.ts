@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PGlite } from '@electric-sql/pglite';
-import type { createFaults } from '../http/faults.js';
+import type { createFaultBook } from '../http/faults.js';
 import type { PlatformStore } from '../platform/platform.store.js';
 
 /** A seeded organization with its admin's dev token. */
@@ -9,7 +9,7 @@ export interface DevOrganization {
   name: string;
   /** The admin user's id (`auth.uid()` of the token). */
   userId: string;
-  /** A long-lived HS256 token of the organization's admin (role `authenticated`). */
+  /** An HS256 token of the organization's admin (role `authenticated`), valid for 30 days from the start. */
   token: string;
 }
 
@@ -28,9 +28,16 @@ export interface AppContext {
   organizations: DevOrganization[];
   /** The real columns of `messenger_integrations`, read from the database at start. */
   integrationColumns: readonly string[];
-  /** How long `wpp-create` / `wpp-start` wait for a QR before answering (ms). */
+  /** The port the server listens on (the `Host` check needs it). */
+  port: number;
+  /** Browser origins allowed to call (exact `Origin` values); every other origin is refused. */
+  allowedOrigins: ReadonlySet<string>;
+  /** How long `wpp-create` / `wpp-start` wait for a QR before answering (ms), unless the organization set its own. */
   qrWaitMs: number;
-  faults: ReturnType<typeof createFaults>;
+  /** `qrWaitMs` set by an organization through `/dev/config`. */
+  qrWaitByOrganization: Map<string, number>;
+  /** Fault injection, per organization. */
+  faults: ReturnType<typeof createFaultBook>;
   stats: RequestStats;
 }
 

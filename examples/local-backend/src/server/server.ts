@@ -3,12 +3,23 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { anonToken, DEFAULT_JWT_SECRET, userToken } from '../auth/auth.js';
+import { anonToken, signToken, userToken } from '../auth/auth.js';
+import { checkSecret, dataDirSecret, randomSecret } from '../auth/secret.js';
 import { createDatabase } from '../db/database.js';
 import { handleDev } from '../dev/dev.route.js';
 import { handleFunction, isFunctionName } from '../functions/functions.route.js';
-import { createFaults, malformedReply } from '../http/faults.js';
-import { BodyTooLargeError, CORS_HEADERS, json, type Reply, readBody, send, sleep } from '../http/http.js';
+import { authenticate, WPP_STYLE } from '../functions/integrations.js';
+import { createFaultBook, malformedReply } from '../http/faults.js';
+import { badInput, checkApiKey, checkHostAndOrigin, findBadInput, normalizeOrigin } from '../http/gateway.js';
+import {
+  BodyNotUtf8Error,
+  BodyTooLargeError,
+  json,
+  type Reply,
+  readBody,
+  send,
+  sleep,
+} from '../http/http.js';
 import {
   createPlatformStore,
   DEFAULT_PLATFORM_CONFIG,
@@ -36,8 +47,16 @@ export interface LocalBackendOptions {
   startDelayMs?: number;
   /** How long `wpp-create` / `wpp-start` wait for a QR before answering (`wpp-start` then gives 408) (ms). @default 5_000 */
   qrWaitMs?: number;
-  /** The HS256 secret of all tokens. @default Supabase's local development secret */
+  /**
+   * The HS256 secret of all tokens (at least 32 characters; the public Supabase development secret is refused).
+   * @default a random secret kept in `<dataDir>/jwt-secret` (mode 0600), or a new one per process in memory
+   */
   jwtSecret?: string;
+  /**
+   * Browser origins allowed to call, e.g. the panel's `http://127.0.0.1:5173` (exact origins, never `*`). A request
+   * with any other `Origin` is refused with 403, its preflight too. @default [] (no browser page may call)
+   */
+  allowedOrigins?: readonly string[];
   /** The platform's clock, for tests that move time by hand. @default Date.now */
   now?: () => number;
   /** Suppress warnings on stderr. @default false */
@@ -49,14 +68,24 @@ export interface LocalBackend {
   /** `http://127.0.0.1:<port>`: the Supabase URL to give supabase-js. */
   url: string;
   port: number;
-  /** The anon key (role `anon`), supabase-js's second argument. */
+  /** The anon key (role `anon`), supabase-js's second argument; every request must carry it as `apikey`. */
   anonKey: string;
+  /** The browser origins allowed to call (normalized). */
+  allowedOrigins: readonly string[];
   /** The seeded organizations with their admin's dev token. */
   organizations: DevOrganization[];
   /** The simulated WPP platform behind the functions. */
   platform: PlatformStore;
   /** The database (queries here run as `postgres` and bypass RLS). */
   db: PGlite;
+  /**
+   * Signs a token with this server's secret (tests: tokens with other claims or times), without handing out the
+   * secret itself.
+   */
+  signToken(
+    claims: Record<string, unknown>,
+    times?: { issuedAt?: number; expiresAt?: number },
+  ): Promise<string>;
   /** Requests answered so far, by route; `resetStats()` zeroes them. */
   stats: RequestStats;
   resetStats(): void;
@@ -81,7 +110,8 @@ export interface LocalBackend {
  * ```
  */
 export async function startLocalBackend(options: LocalBackendOptions = {}): Promise<LocalBackend> {
-  const jwtSecret = options.jwtSecret ?? DEFAULT_JWT_SECRET;
+  if (options.jwtSecret !== undefined) checkSecret(options.jwtSecret);
+  const allowedOrigins = new Set((options.allowedOrigins ?? []).map(normalizeOrigin));
   const server = createServer();
   await listen(server, options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
@@ -91,9 +121,12 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
   const dataDir = options.database ? null : (options.dataDir ?? null);
   let unlock: () => void = () => undefined;
   let db: PGlite;
+  let jwtSecret: string;
   try {
     if (dataDir !== null) unlock = lockDataDir(dataDir);
     db = options.database ?? (await createDatabase(dataDir));
+    // After PGlite made the folder, so its first start finds it empty.
+    jwtSecret = options.jwtSecret ?? (dataDir !== null ? dataDirSecret(dataDir) : randomSecret());
   } catch (error) {
     unlock();
     await closeServer(server);
@@ -116,8 +149,11 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     anonKey: await anonToken(jwtSecret),
     organizations: await seededOrganizations(db, jwtSecret),
     integrationColumns: await tableColumns(db, 'messenger_integrations'),
+    port,
+    allowedOrigins,
     qrWaitMs: options.qrWaitMs ?? 5_000,
-    faults: createFaults(),
+    qrWaitByOrganization: new Map(),
+    faults: createFaultBook(),
     stats: { total: 0, byRoute: {} },
   };
 
@@ -133,9 +169,11 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     url,
     port,
     anonKey: ctx.anonKey,
+    allowedOrigins: [...allowedOrigins],
     organizations: ctx.organizations,
     platform,
     db,
+    signToken: (claims, times) => signToken(jwtSecret, claims, times),
     get stats() {
       return ctx.stats;
     },
@@ -155,14 +193,22 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
 
 async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const rawUrl = req.url ?? '/';
+  const url = new URL(rawUrl, 'http://127.0.0.1');
   const pathname = url.pathname.replace(/\/+$/, '') || '/';
   const routeKey = `${method} ${pathname}`;
   ctx.stats.total += 1;
   ctx.stats.byRoute[routeKey] = (ctx.stats.byRoute[routeKey] ?? 0) + 1;
 
+  // The gateway, in order: Host (DNS rebinding), Origin (CORS), preflight, apikey, input Postgres would refuse.
+  const check = checkHostAndOrigin(req.headers, ctx.port, ctx.allowedOrigins);
+  if ('refusal' in check) {
+    send(req, res, check.refusal);
+    return;
+  }
+  const { cors } = check;
   if (method === 'OPTIONS') {
-    res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.writeHead(200, { ...cors, 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('ok');
     return;
   }
@@ -171,13 +217,38 @@ async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse
     bodyText = await readBody(req);
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      send(req, res, json(413, { success: false, error: 'Request body too large' }));
+      send(req, res, json(413, { success: false, error: 'Request body too large' }), cors);
+      return;
+    }
+    if (error instanceof BodyNotUtf8Error) {
+      send(req, res, badInput(pathname, 'The request body is not valid UTF-8'), cors);
       return;
     }
     throw error;
   }
+  const keyRefusal = await checkApiKey(ctx.jwtSecret, req.headers, url.searchParams);
+  if (keyRefusal) {
+    send(req, res, keyRefusal, cors);
+    return;
+  }
+  const bad = findBadInput(rawUrl, bodyText);
+  if (bad !== null) {
+    send(req, res, badInput(pathname, bad), cors);
+    return;
+  }
+  // The gateway consumes `?apikey=`; PostgREST would read it as a column filter.
+  url.searchParams.delete('apikey');
   const incoming: Incoming = { method, url, headers: req.headers, bodyText };
-  send(req, res, await route(ctx, pathname, incoming));
+  send(req, res, await route(ctx, pathname, incoming), cors);
+}
+
+/**
+ * The organization of a function call's token, for its faults; `null` when the token does not name one (the
+ * function then answers 401 or 404 itself, unfaulted).
+ */
+async function callerOrganization(ctx: AppContext, req: Incoming): Promise<string | null> {
+  const caller = await authenticate(ctx, req, WPP_STYLE);
+  return 'status' in caller ? null : caller.organizationId;
 }
 
 async function route(ctx: AppContext, pathname: string, req: Incoming): Promise<Reply> {
@@ -185,11 +256,12 @@ async function route(ctx: AppContext, pathname: string, req: Incoming): Promise<
     const name = safeDecode(pathname.slice('/functions/v1/'.length));
     if (name === null || !isFunctionName(name))
       return json(404, { success: false, error: 'Function not found' });
-    const fault = ctx.faults.draw();
-    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
-    if (fault.before) return fault.before;
+    const organizationId = ctx.faults.any() ? await callerOrganization(ctx, req) : null;
+    const fault = organizationId === null ? null : ctx.faults.of(organizationId).draw();
+    if (fault && fault.latencyMs > 0) await sleep(fault.latencyMs);
+    if (fault?.before) return fault.before;
     const reply = await handleFunction(ctx, name, req);
-    return fault.malformed ? malformedReply(fault.malformed, reply) : reply;
+    return fault?.malformed ? malformedReply(fault.malformed, reply) : reply;
   }
   if (pathname === '/rest/v1' || pathname.startsWith('/rest/v1/')) {
     const table = safeDecode(pathname.slice('/rest/v1/'.length));
