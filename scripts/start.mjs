@@ -3,7 +3,9 @@
 // both on 127.0.0.1. Ctrl-C (or SIGTERM) stops both.
 //
 // Env: PORT (backend, default 54321), PANEL_PORT (default 5173), DATA_DIR (default examples/local-backend/.data),
-// PANEL_DIST (default examples/admin-panel/dist). QR_ROTATE_MS, QR_EXPIRE_MS, START_DELAY_MS pass to the backend.
+// PANEL_DIST (default examples/admin-panel/dist). QR_ROTATE_MS, QR_EXPIRE_MS, START_DELAY_MS, ALLOWED_ORIGINS pass
+// to the backend. The backend allows the panel's own origin (PANEL_ORIGIN); the panel's server hands the tokens to
+// the panel's own pages only (GET /__local-backend/session, see static-server.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -20,7 +22,8 @@ const distDir = path.resolve(
   root,
   textFromEnv('PANEL_DIST') || path.join(root, 'examples', 'admin-panel', 'dist'),
 );
-const DEFAULT_BACKEND = 'http://127.0.0.1:54321';
+/** The origins the panel is served on: the backend allows exactly these (plus ALLOWED_ORIGINS). */
+const panelOrigins = [`http://127.0.0.1:${panelPort}`, `http://localhost:${panelPort}`];
 
 // These variables only shape this local run, never a turbo task's output.
 function textFromEnv(name) {
@@ -58,18 +61,28 @@ function checkPortFree(port, what, envName) {
   });
 }
 
-/** Spawns the backend in its own process group and resolves with its URL once it prints `ready <url>`. */
+/**
+ * Spawns the backend in its own process group and resolves with its session (`{ url, anonKey, organizations }`, from
+ * its `session <json>` line) once it prints `ready <url>`.
+ */
 function startBackend() {
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
   if (!existsSync(tsx)) fail('node_modules/.bin/tsx is missing: run `npm install` first');
   const child = spawn(tsx, ['--tsconfig', 'tsconfig.run.json', 'src/main.ts'], {
     cwd: backendDir,
-    env: { ...process.env, PORT: String(backendPort), DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      PORT: String(backendPort),
+      DATA_DIR: dataDir,
+      PANEL_ORIGIN: panelOrigins.join(','),
+      PRINT_SESSION: 'json',
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const ready = new Promise((resolve, reject) => {
     let buffer = '';
+    let session = null;
     const timer = setTimeout(() => reject(new Error('the backend did not get ready within 60 s')), 60_000);
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk) => {
@@ -79,10 +92,13 @@ function startBackend() {
         const line = buffer.slice(0, newline).trim();
         buffer = buffer.slice(newline + 1);
         const match = /^ready (\S+)$/.exec(line);
-        if (match) {
+        if (line.startsWith('session ')) {
+          session = JSON.parse(line.slice('session '.length));
+        } else if (match) {
           clearTimeout(timer);
-          resolve(match[1]);
-        } else if (line !== '' && !line.startsWith('token ')) {
+          if (session === null) reject(new Error('the backend printed no session line'));
+          else resolve(session);
+        } else if (line !== '') {
           console.log(`[backend] ${line}`);
         }
         newline = buffer.indexOf('\n');
@@ -142,9 +158,9 @@ async function main() {
   process.on('SIGTERM', () => stop(0));
   process.on('exit', () => killGroup(backend.child, 'SIGKILL'));
 
-  let backendUrl;
+  let session;
   try {
-    backendUrl = await backend.ready;
+    session = await backend.ready;
   } catch (error) {
     console.error(`npm start: ${error.message}`);
     await stop(1);
@@ -157,7 +173,7 @@ async function main() {
   });
 
   try {
-    panel = await startStaticServer(distDir, panelPort);
+    panel = await startStaticServer(distDir, panelPort, { session: () => session });
   } catch (error) {
     console.error(`npm start: the panel server failed: ${error.message}`);
     await stop(1);
@@ -165,28 +181,13 @@ async function main() {
   }
 
   const panelUrl = `http://127.0.0.1:${panelPort}/`;
-  const withBackend = (params) => {
-    const query = new URLSearchParams(params);
-    if (backendUrl !== DEFAULT_BACKEND) query.set('backend', backendUrl);
-    const text = query.toString();
-    return text ? `${panelUrl}?${text}` : panelUrl;
-  };
-  let organizations = [];
-  try {
-    const response = await fetch(`${backendUrl}/dev/tokens`);
-    organizations = (await response.json()).organizations ?? [];
-  } catch (error) {
-    console.error(
-      `npm start: could not read the organizations from ${backendUrl}/dev/tokens: ${error.message}`,
-    );
-  }
-
+  const { url: backendUrl, organizations } = session;
   console.log('');
   console.log('wpp-sessions is running');
   const shownData = dataDir.startsWith(root + path.sep) ? path.relative(root, dataDir) : dataDir;
   console.log(`  backend  ${backendUrl}   (data: ${shownData})`);
-  console.log(`  panel    ${withBackend({})}`);
-  for (const org of organizations) console.log(`  panel as ${org.name}: ${withBackend({ org: org.id })}`);
+  console.log(`  panel    ${panelUrl}`);
+  for (const org of organizations) console.log(`  panel as ${org.name}: ${panelUrl}?org=${org.id}`);
   console.log('Ctrl-C stops both.');
 }
 

@@ -11,6 +11,8 @@ import {
   supabaseBackend,
 } from './backend.js';
 import type { PanelConfig } from './config.js';
+import { DemoMenu } from './demo/DemoMenu.js';
+import type { DevClient } from './demo/devClient.js';
 import { DemoScanContext } from './panel/demo.js';
 import { Spinner } from './panel/ui.js';
 import { WppConnectPanel } from './panel/WppConnectPanel.js';
@@ -19,7 +21,8 @@ type Inspect = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
 /**
  * The page: the backend chosen by `config`, a provider for it, and the panel. In local mode it first reads the
- * organizations from the local backend and shows a switcher; switching remounts the provider for the new token.
+ * local backend's organizations and tokens from the server that served the page, shows a switcher (switching
+ * remounts the provider for the new token) and the "Демо" menu.
  *
  * @example
  * ```tsx
@@ -53,16 +56,20 @@ const MODE_TEXT: Record<PanelConfig['mode'], string> = {
 function Panel({
   backend,
   scan,
+  dev = null,
   timings,
   inspect,
 }: {
   backend: WppBackend;
   scan: DemoScan | null;
+  /** The local backend's demo tools: shows the "Демо" menu. */
+  dev?: DevClient | null;
   timings: Partial<WppTimings>;
   inspect: Inspect | undefined;
 }) {
   return (
     <WppSessionsProvider backend={backend} options={{ timings }} inspect={inspect}>
+      {dev && <DemoMenu dev={dev} />}
       <DemoScanContext.Provider value={scan}>
         <WppConnectPanel />
       </DemoScanContext.Provider>
@@ -102,7 +109,7 @@ function LocalApp({
   const [organizationId, setOrganizationId] = useState(config.organizationId);
   useEffect(() => {
     const controller = new AbortController();
-    fetchLocalTokens(config.baseUrl, controller.signal).then(
+    fetchLocalTokens(controller.signal).then(
       (tokens) => setState({ status: 'ready', tokens }),
       (error: unknown) => {
         if (!controller.signal.aborted) {
@@ -111,14 +118,14 @@ function LocalApp({
       },
     );
     return () => controller.abort();
-  }, [config.baseUrl]);
+  }, []);
 
   const tokens = state.status === 'ready' ? state.tokens : null;
   const organization =
     tokens?.organizations.find((o) => o.id === organizationId) ?? tokens?.organizations[0] ?? null;
   const connection = useMemo(
-    () => (tokens && organization ? localBackend(config.baseUrl, tokens.anonKey, organization) : null),
-    [config.baseUrl, tokens, organization],
+    () => (tokens && organization ? localBackend(tokens.url, tokens.anonKey, organization) : null),
+    [tokens, organization],
   );
 
   if (state.status === 'loading') {
@@ -162,6 +169,7 @@ function LocalApp({
         key={organization.id}
         backend={connection.backend}
         scan={connection.scan}
+        dev={connection.dev}
         timings={config.timings}
         inspect={inspect}
       />

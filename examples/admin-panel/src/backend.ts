@@ -2,6 +2,7 @@ import { createClient } from '@supabase/supabase-js';
 import { createSupabaseBackend } from '@wpp-sessions/core/supabase';
 import { createSimulatedBackend } from '@wpp-sessions/core/testing';
 import type { WppBackend, WppTimings } from '@wpp-sessions/react';
+import { devClient } from './demo/devClient.js';
 
 /** Links a number in a demo (the "Сканировать (симуляция)" button): the platform's QR scan, simulated. */
 export type DemoScan = (integrationId: string) => Promise<void>;
@@ -13,11 +14,18 @@ export interface LocalOrganization {
   token: string;
 }
 
-/** What `GET <base>/dev/tokens` of the local backend answers. */
+/**
+ * What the panel's own server answers on `GET /__local-backend/session` (`npm start`): where the local backend
+ * is, its anon key and the organizations with their tokens. Served to this origin's pages only.
+ */
 export interface LocalTokens {
+  url: string;
   anonKey: string;
   organizations: LocalOrganization[];
 }
+
+/** Where the panel's own server hands out the local backend session (same origin). */
+export const LOCAL_SESSION_PATH = '/__local-backend/session';
 
 /** The local backend could not be reached or answered nonsense; `message` is for the admin, in Russian. */
 export class LocalBackendError extends Error {
@@ -72,35 +80,42 @@ export function simulatedBackend(timings: Partial<WppTimings> = {}) {
 }
 
 /**
- * Reads the organizations and tokens of the local backend (`GET <base>/dev/tokens`).
+ * Reads the local backend's address, anon key and organizations from the server that served this page
+ * (`GET /__local-backend/session`, same origin: no other site can read it). The backend itself has no such
+ * route, so a foreign page can never get a token.
  *
  * @example
  * ```ts
- * const { anonKey, organizations } = await fetchLocalTokens('http://127.0.0.1:54321');
+ * const { url, anonKey, organizations } = await fetchLocalTokens();
  * ```
  */
-export async function fetchLocalTokens(baseUrl: string, signal?: AbortSignal): Promise<LocalTokens> {
-  const hint = `Запустите его командой npm start в корне репозитория (адрес: ${baseUrl}).`;
+export async function fetchLocalTokens(signal?: AbortSignal): Promise<LocalTokens> {
+  const hint = 'Запустите панель командой npm start в корне репозитория: она запускает и локальный бэкенд.';
   let response: Response;
   try {
-    response = await fetch(`${baseUrl}/dev/tokens`, { signal });
+    response = await fetch(new URL(LOCAL_SESSION_PATH, window.location.href), {
+      signal,
+      credentials: 'same-origin',
+    });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new LocalBackendError(`Локальный бэкенд недоступен. ${hint}`);
+    throw new LocalBackendError(`Сервер панели недоступен. ${hint}`);
   }
   if (!response.ok) {
-    throw new LocalBackendError(`Локальный бэкенд ответил HTTP ${response.status} на /dev/tokens. ${hint}`);
+    throw new LocalBackendError(
+      `Сервер панели не выдал данные локального бэкенда (HTTP ${response.status}). ${hint}`,
+    );
   }
   const body: unknown = await response.json().catch(() => null);
-  if (!isTokens(body))
-    throw new LocalBackendError(`Локальный бэкенд прислал непонятный ответ на /dev/tokens. ${hint}`);
-  return body;
+  if (!isTokens(body)) throw new LocalBackendError(`Сервер панели прислал непонятный ответ. ${hint}`);
+  return { ...body, url: body.url.replace(/\/+$/, '') };
 }
 
 function isTokens(body: unknown): body is LocalTokens {
   if (typeof body !== 'object' || body === null) return false;
-  const { anonKey, organizations } = body as Record<string, unknown>;
+  const { url, anonKey, organizations } = body as Record<string, unknown>;
   return (
+    typeof url === 'string' &&
     typeof anonKey === 'string' &&
     Array.isArray(organizations) &&
     organizations.length > 0 &&
@@ -116,12 +131,12 @@ function isTokens(body: unknown): body is LocalTokens {
 }
 
 /**
- * The local backend as one organization's admin: supabase-js pointed at it, its token on every call, and the
- * demo scan through `POST <base>/dev/scan`.
+ * The local backend as one organization's admin: supabase-js pointed at it, its token on every call, the demo
+ * tools of `/dev/*` (`dev`, for the "Демо" menu) and the demo scan through `POST <base>/dev/scan`.
  *
  * @example
  * ```ts
- * const { backend, scan } = localBackend('http://127.0.0.1:54321', tokens.anonKey, tokens.organizations[0]);
+ * const { backend, scan, dev } = localBackend(tokens.url, tokens.anonKey, tokens.organizations[0]);
  * ```
  */
 export function localBackend(baseUrl: string, anonKey: string, organization: LocalOrganization) {
@@ -129,16 +144,7 @@ export function localBackend(baseUrl: string, anonKey: string, organization: Loc
     accessToken: async () => organization.token,
     auth: { persistSession: false, autoRefreshToken: false },
   });
-  const scan: DemoScan = async (integrationId) => {
-    const response = await fetch(`${baseUrl}/dev/scan`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${organization.token}` },
-      body: JSON.stringify({ integration_id: integrationId }),
-    });
-    if (!response.ok) {
-      const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
-      throw new Error(typeof body?.error === 'string' ? body.error : `HTTP ${response.status}`);
-    }
-  };
-  return { backend: createSupabaseBackend(client), scan };
+  const dev = devClient(baseUrl, anonKey, organization.token);
+  const scan: DemoScan = (integrationId) => dev.scan(integrationId);
+  return { backend: createSupabaseBackend(client), scan, dev };
 }

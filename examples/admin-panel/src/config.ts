@@ -1,19 +1,10 @@
 import type { WppTimings } from '@wpp-sessions/react';
 
-/** The local backend `npm start` runs. */
-export const DEFAULT_LOCAL_BACKEND = 'http://127.0.0.1:54321';
-
 /** Which backend the panel talks to, decided once at start-up. */
 export type PanelConfig =
   | { mode: 'supabase'; url: string; anonKey: string; timings: Partial<WppTimings>; inspect: boolean }
   | { mode: 'sim'; timings: Partial<WppTimings>; inspect: boolean }
-  | {
-      mode: 'local';
-      baseUrl: string;
-      organizationId: string | null;
-      timings: Partial<WppTimings>;
-      inspect: boolean;
-    };
+  | { mode: 'local'; organizationId: string | null; timings: Partial<WppTimings>; inspect: boolean };
 
 /** The build-time variables the panel reads (`import.meta.env`). */
 export interface PanelEnv {
@@ -52,9 +43,9 @@ export function timingsFrom(params: URLSearchParams): Partial<WppTimings> {
 
 /**
  * Decides the backend: a real Supabase project when `VITE_SUPABASE_URL` and `VITE_SUPABASE_ANON_KEY` were set at
- * build time; else the simulated backend in the page with `?backend=sim`; else the local backend at
- * `?backend=<url>` (default `http://127.0.0.1:54321`), organization `?org=<id>`. `?inspect` opens the Stately
- * inspector, in development builds only.
+ * build time; else the simulated backend in the page with `?backend=sim`; else the local backend that the
+ * panel's own server names (`npm start`, see `fetchLocalTokens`), organization `?org=<id>`. `?inspect` opens the
+ * Stately inspector, in development builds only.
  *
  * @example
  * ```ts
@@ -72,7 +63,6 @@ export function readConfig(search: string, env: PanelEnv): PanelConfig {
   if (backend === 'sim') return { mode: 'sim', timings, inspect };
   return {
     mode: 'local',
-    baseUrl: (backend || DEFAULT_LOCAL_BACKEND).replace(/\/+$/, ''),
     organizationId: params.get('org'),
     timings,
     inspect,

@@ -8,6 +8,7 @@ import { advance, button, cards, MODES, qrDialog } from './harness.js';
 
 const BASE = 'http://127.0.0.1:54399';
 const TOKENS = {
+  url: BASE,
   anonKey: 'anon-key',
   organizations: [
     { id: 'org-a', name: 'Академия A', token: 'token-a' },
@@ -22,7 +23,10 @@ interface Seen {
   body: string | null;
 }
 
-/** A fetch that answers /dev/tokens and an empty messenger-integrations list, and records every request. */
+/**
+ * A fetch that answers the panel server's session (same origin) and an empty messenger-integrations list, and
+ * records every request.
+ */
 function fakeLocalBackend() {
   const seen: Seen[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -35,11 +39,21 @@ function fakeLocalBackend() {
     });
     const json = (status: number, body: unknown) =>
       new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-    if (request.url === `${BASE}/dev/tokens`) return json(200, TOKENS);
+    if (request.url === new URL('/__local-backend/session', window.location.href).href)
+      return json(200, TOKENS);
     if (request.url.startsWith(`${BASE}/functions/v1/messenger-integrations`)) {
       return json(200, { success: true, integrations: [] });
     }
     if (request.url === `${BASE}/dev/scan`) return json(200, { ok: true, status: 'connected' });
+    if (request.url === `${BASE}/dev/faults`) {
+      const faults = { errorRate: 0, latencyMs: 0, timeoutRate: 0, malformedRate: 0, seed: null };
+      return json(200, { faults: { ...faults, ...(init?.body ? JSON.parse(String(init.body)) : {}) } });
+    }
+    if (request.url === `${BASE}/dev/config`) {
+      return json(200, {
+        config: { qrRotateMs: 20_000, qrExpireMs: 60_000, startDelayMs: 800, qrWaitMs: 5_000 },
+      });
+    }
     return json(404, { error: `not faked: ${request.url}` });
   });
   vi.stubGlobal('fetch', fetchMock);
@@ -103,25 +117,24 @@ describe.each(MODES)('App (%s)', (_mode, strict) => {
     expect(screen.queryByRole('combobox')).toBeNull();
   });
 
-  it('says to run npm start when the local backend cannot be reached', async () => {
+  it('says to run npm start when the panel’s server gives no local backend session', async () => {
     vi.stubGlobal(
       'fetch',
       vi.fn(async () => {
         throw new TypeError('Failed to fetch');
       }),
     );
-    renderApp({ mode: 'local', baseUrl: BASE, organizationId: null, timings: {}, inspect: false }, strict);
+    renderApp({ mode: 'local', organizationId: null, timings: {}, inspect: false }, strict);
     expect(screen.getByRole('status').textContent).toContain('Подключение к локальному бэкенду…');
     await advance(0);
     const alert = screen.getByRole('alert');
-    expect(alert.textContent).toContain('Локальный бэкенд недоступен');
+    expect(alert.textContent).toContain('Сервер панели недоступен');
     expect(alert.textContent).toContain('npm start');
-    expect(alert.textContent).toContain(BASE);
   });
 
   it('signs in to the local backend with the chosen organization token and switches organizations', async () => {
     const { seen } = fakeLocalBackend();
-    renderApp({ mode: 'local', baseUrl: BASE, organizationId: 'org-b', timings: {}, inspect: false }, strict);
+    renderApp({ mode: 'local', organizationId: 'org-b', timings: {}, inspect: false }, strict);
     await advance(50);
     const select = screen.getByRole<HTMLSelectElement>('combobox', { name: /Организация/ });
     expect(select.value).toBe('org-b');
@@ -147,6 +160,50 @@ describe.each(MODES)('App (%s)', (_mode, strict) => {
   });
 });
 
+describe.each(MODES)('the "Демо" menu (%s)', (_mode, strict) => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('shows only against the local backend, opens by keyboard, sets the organization’s faults, closes on Escape', async () => {
+    const { seen } = fakeLocalBackend();
+    renderApp({ mode: 'local', organizationId: 'org-b', timings: {}, inspect: false }, strict);
+    await advance(50);
+    const toggle = button('Демо');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    await act(async () => {
+      fireEvent.click(toggle);
+    });
+    await advance(10);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(button('Без сбоев').getAttribute('aria-pressed')).toBe('true');
+    await act(async () => {
+      fireEvent.click(button('Ошибка сервера'));
+    });
+    await advance(10);
+    const post = seen.find((r) => r.url === `${BASE}/dev/faults` && r.method === 'POST')!;
+    expect(JSON.parse(post.body!)).toEqual({ errorRate: 1 });
+    expect(post.headers.get('authorization')).toBe('Bearer token-b');
+    expect(post.headers.get('apikey')).toBe('anon-key');
+    expect(button('Ошибка сервера').getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getAllByRole('status').some((s) => s.textContent?.includes('ошибка сервера'))).toBe(true);
+    button('Ошибка сервера').focus();
+    await act(async () => {
+      fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(document.activeElement).toBe(toggle);
+  });
+
+  it('is not there for the simulated backend or a real project', async () => {
+    renderApp({ mode: 'sim', timings: {}, inspect: false }, strict);
+    await advance(700);
+    expect(screen.queryByRole('button', { name: 'Демо' })).toBeNull();
+  });
+});
+
 describe('localBackend scan', () => {
   afterEach(() => vi.unstubAllGlobals());
 
@@ -157,6 +214,7 @@ describe('localBackend scan', () => {
     const request = seen.find((r) => r.url === `${BASE}/dev/scan`)!;
     expect(request.method).toBe('POST');
     expect(request.headers.get('authorization')).toBe('Bearer token-a');
+    expect(request.headers.get('apikey')).toBe('anon-key');
     expect(JSON.parse(request.body!)).toEqual({ integration_id: '6f0e7c1e-0000-4000-8000-000000000001' });
   });
 

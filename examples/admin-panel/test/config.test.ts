@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LOCAL_BACKEND, readConfig, timingsFrom } from '../src/config.js';
+import { readConfig, timingsFrom } from '../src/config.js';
 
 describe('readConfig', () => {
   it('uses a real Supabase project when both variables are set at build time', () => {
@@ -18,18 +18,13 @@ describe('readConfig', () => {
     expect(readConfig('?backend=sim', {})).toEqual({ mode: 'sim', timings: {}, inspect: false });
   });
 
-  it('defaults to the local backend, at ?backend=<url> and ?org=<id> when given', () => {
-    expect(readConfig('', {})).toEqual({
+  it('defaults to the local backend its own server names, as ?org=<id> when given', () => {
+    expect(readConfig('', {})).toEqual({ mode: 'local', organizationId: null, timings: {}, inspect: false });
+    expect(readConfig('?org=org-b', {})).toEqual({
       mode: 'local',
-      baseUrl: DEFAULT_LOCAL_BACKEND,
-      organizationId: null,
+      organizationId: 'org-b',
       timings: {},
       inspect: false,
-    });
-    expect(readConfig('?backend=http://127.0.0.1:6000/&org=org-b', {})).toMatchObject({
-      mode: 'local',
-      baseUrl: 'http://127.0.0.1:6000',
-      organizationId: 'org-b',
     });
   });
 
