@@ -10,49 +10,44 @@ export interface BundleSize {
 
 /** What P5 measures. */
 export interface BundleSizes {
-  /** Both packages' whole public API, every dependency and peer external. */
+  /** P5: the main entry's whole public API + react's, zod and every peer and xstate external. */
   coreAndReact: BundleSize;
-  /** Core's whole public API alone, dependencies and peers external. */
+  /** The main entry alone, externals as P5. */
   core: BundleSize;
-  /** Both packages with zod bundled (zod is a dependency of core, not a peer). */
+  /** P5 with zod bundled (zod is a dependency of core: an app without zod of its own pays it too). */
   coreAndReactWithZod: BundleSize;
-  /** What a typical app imports: the Supabase adapter, the provider and the two hooks (peers and zod external). */
+  /** P5-app: what a typical app imports (the Supabase adapter, the provider, the two hooks), externals as P5. */
   app: BundleSize;
-  /** P5 without the simulated backend and platform (as if they lived in a `/testing` subpath). */
-  withoutSimulated: BundleSize;
+  /** P5-total: P5-app plus xstate and @xstate/react, i.e. what an app without xstate adds (react, zod external). */
+  appWithXstate: BundleSize;
+  /** P5-total with zod bundled too: an app that has neither xstate nor zod. */
+  appWithXstateAndZod: BundleSize;
+  /** The other entry points alone, externals as P5. */
+  entries: { supabase: BundleSize; testing: BundleSize; normalize: BundleSize };
   /** `createWppSessions` alone: the two machines, the limiter and what they import. */
   machines: BundleSize;
-  /** `createSupabaseBackend` alone, from the published `dist` and from `src` (shows what tree-shaking can drop). */
-  adapter: { dist: BundleSize; src: BundleSize };
-  /** Minified bytes each source file adds to `coreAndReact` (built from `src`, so files can be told apart). */
+  /** Minified bytes each source file adds to P5-app (built from `src`, so files can be told apart). */
   breakdown: Array<{ file: string; minified: number }>;
 }
 
 const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const REPO_DIR = fileURLToPath(new URL('../../..', import.meta.url));
 
-const PEERS = [
-  'react',
-  'react/*',
-  'react-dom',
-  'react-dom/*',
-  'xstate',
-  'xstate/*',
-  '@xstate/react',
-  '@xstate/react/*',
-  '@supabase/supabase-js',
-];
+const REACT = ['react', 'react/*', 'react-dom', 'react-dom/*', '@supabase/supabase-js'];
+const XSTATE = ['xstate', 'xstate/*', '@xstate/react', '@xstate/react/*'];
 const ZOD = ['zod', 'zod/*'];
 
 const SRC_ALIAS = {
+  '@wpp-sessions/core/supabase': `${REPO_DIR}packages/core/src/supabase.ts`,
+  '@wpp-sessions/core/testing': `${REPO_DIR}packages/core/src/testing.ts`,
+  '@wpp-sessions/core/normalize': `${REPO_DIR}packages/core/src/normalize.ts`,
   '@wpp-sessions/core': `${REPO_DIR}packages/core/src/index.ts`,
   '@wpp-sessions/react': `${REPO_DIR}packages/react/src/index.ts`,
 };
 
-async function measure(contents: string, external: string[], fromSrc = false): Promise<BundleSize> {
+async function measure(contents: string, external: string[]): Promise<BundleSize> {
   const result = await build({
     stdin: { contents, resolveDir: BENCH_DIR, sourcefile: 'entry.js', loader: 'js' },
-    ...(fromSrc ? { alias: SRC_ALIAS, jsx: 'automatic' as const } : {}),
     bundle: true,
     minify: true,
     format: 'esm',
@@ -89,36 +84,33 @@ async function breakdown(contents: string, external: string[]): Promise<BundleSi
 }
 
 /**
- * Bundles tiny entries that import the packages' built public API (`dist`, as published) with esbuild, minified,
+ * Bundles tiny entries that import the packages' built entry points (`dist`, as published) with esbuild, minified,
  * and gzips them with node:zlib at level 9.
  *
  * @example
  * ```ts
- * const { coreAndReact } = await bundleSizes(); // coreAndReact.gzip in bytes
+ * const { coreAndReact, app } = await bundleSizes(); // .gzip in bytes
  * ```
  */
 export async function bundleSizes(): Promise<BundleSizes> {
   const both = "export * from '@wpp-sessions/core';\nexport * from '@wpp-sessions/react';\n";
-  const external = [...PEERS, ...ZOD];
-  const coreExports = Object.keys(await import('@wpp-sessions/core')).filter(
-    (name) => !/Simulated/.test(name),
-  );
-  const adapter = "export { createSupabaseBackend } from '@wpp-sessions/core';\n";
+  const app =
+    "export { createSupabaseBackend } from '@wpp-sessions/core/supabase';\n" +
+    "export { WppSessionsProvider, useWppSessions, useWppSession } from '@wpp-sessions/react';\n";
+  const external = [...REACT, ...XSTATE, ...ZOD];
   return {
-    coreAndReact: await measure(both, [...PEERS, ...ZOD]),
-    core: await measure("export * from '@wpp-sessions/core';\n", [...PEERS, ...ZOD]),
-    coreAndReactWithZod: await measure(both, PEERS),
-    app: await measure(
-      "export { createSupabaseBackend } from '@wpp-sessions/core';\n" +
-        "export { WppSessionsProvider, useWppSessions, useWppSession } from '@wpp-sessions/react';\n",
-      [...PEERS, ...ZOD],
-    ),
-    withoutSimulated: await measure(
-      `export { ${coreExports.join(', ')} } from '@wpp-sessions/core';\nexport * from '@wpp-sessions/react';\n`,
-      external,
-    ),
+    coreAndReact: await measure(both, external),
+    core: await measure("export * from '@wpp-sessions/core';\n", external),
+    coreAndReactWithZod: await measure(both, [...REACT, ...XSTATE]),
+    app: await measure(app, external),
+    appWithXstate: await measure(app, [...REACT, ...ZOD]),
+    appWithXstateAndZod: await measure(app, REACT),
+    entries: {
+      supabase: await measure("export * from '@wpp-sessions/core/supabase';\n", external),
+      testing: await measure("export * from '@wpp-sessions/core/testing';\n", external),
+      normalize: await measure("export * from '@wpp-sessions/core/normalize';\n", external),
+    },
     machines: await measure("export { createWppSessions } from '@wpp-sessions/core';\n", external),
-    adapter: { dist: await measure(adapter, external), src: await measure(adapter, external, true) },
-    breakdown: await breakdown(both, external),
+    breakdown: await breakdown(app, external),
   };
 }
