@@ -109,11 +109,20 @@ export type ScriptedBackend = ReturnType<typeof createScriptedBackend>;
 export function sessionMachineFor(backend: WppBackend) {
   return sessionMachine.provide({
     actors: {
-      getStatus: fromPromise(({ input, signal }) => backend.getStatus(input.ref, signal)),
-      start: fromPromise(({ input, signal }) => backend.start(input.ref, signal)),
+      // As the collection's limiter does when a slot is free (here at once): the state's deadline starts.
+      getStatus: fromPromise(({ input, signal }) => {
+        input.started?.();
+        return backend.getStatus(input.ref, signal);
+      }),
+      start: fromPromise(({ input, signal }) => {
+        input.started?.();
+        return backend.start(input.ref, signal);
+      }),
       create: fromPromise(({ input, signal }) => backend.create(input, signal)),
       disconnect: fromPromise(({ input, signal }) => backend.disconnect(input.ref, signal)),
+      forget: fromPromise(({ input, signal }) => backend.forget!(input.ref, signal)),
     },
+    guards: { hasForget: () => typeof backend.forget === 'function' },
   });
 }
 

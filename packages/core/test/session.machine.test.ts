@@ -195,9 +195,10 @@ describe('creating', () => {
         error: { code, retryable },
         nextRetryAt: null,
       });
+      // A 5xx may have made the number (outcome unknown); a 401 refused it.
       expect(parent.received).toEqual([
         { type: 'session.creating', id: 'new-1' },
-        { type: 'session.createFailed', id: 'new-1' },
+        { type: 'session.createFailed', id: 'new-1', unknown: retryable },
       ]);
       await vi.advanceTimersByTimeAsync(HOUR);
       expect(backend.stats().calls.create).toBe(1);
@@ -228,7 +229,7 @@ describe('creating', () => {
     expect(call.signal.aborted).toBe(true);
     expect(parent.received).toEqual([
       { type: 'session.creating', id: 'new-1' },
-      { type: 'session.createFailed', id: 'new-1' },
+      { type: 'session.createFailed', id: 'new-1', unknown: true },
     ]);
     // The late answer is ignored.
     call.resolve({ record: makeRecord(), status: { status: 'connected' } });
@@ -265,7 +266,12 @@ describe('creating', () => {
     actor.send({ type: 'session.cancel' });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(actor.getSnapshot().status).toBe('done');
-    expect(parent.received.at(-1)).toEqual({ type: 'session.removed', id: 'new-1', relist: true });
+    expect(parent.received.at(-1)).toEqual({
+      type: 'session.removed',
+      id: 'new-1',
+      relist: true,
+      unknownCreate: true,
+    });
   });
 });
 
@@ -383,7 +389,12 @@ describe('checking', () => {
     scripted.only('disconnect').resolve(undefined);
     await flush();
     expect(actor.getSnapshot().status).toBe('done');
-    expect(parent.received.at(-1)).toEqual({ type: 'session.removed', id: 'new-1', relist: false });
+    expect(parent.received.at(-1)).toEqual({
+      type: 'session.removed',
+      id: 'new-1',
+      relist: false,
+      unknownCreate: false,
+    });
   });
 
   it('disconnect while checking goes to disconnecting and aborts the status request', () => {
@@ -722,12 +733,50 @@ describe('qr_issued', () => {
     expect(actor.getSnapshot().context.qr).toBeNull();
   });
 
-  it('a poll that finds the number offline goes to disconnected / offline', async () => {
+  it('the platform ending an unscanned QR phase before our deadline is a QR expiry, not "offline"', async () => {
     const { backend, records } = await simulated({ qrExpireMs: 5_000, sessions: [{ state: 'qr' }] });
     const { actor } = startSession(backend, { record: records[0]!, timings: { qrPollInterval: 2_000 } });
     await vi.advanceTimersByTimeAsync(6_000);
     expect(topState(actor.getSnapshot())).toBe('disconnected');
+    expect(actor.getSnapshot().context.reason).toBe('qr_expired');
+  });
+
+  it('a connected number that goes offline still reads offline', async () => {
+    const { backend, records } = await simulated({ sessions: [{ state: 'connected' }] });
+    const { actor } = startSession(backend, { record: records[0]!, timings: { recheckInterval: 1_000 } });
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('connected');
+    backend.drop(records[0]!.integrationId);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(topState(actor.getSnapshot())).toBe('disconnected');
     expect(actor.getSnapshot().context.reason).toBe('offline');
+  });
+
+  it('shows an exact QR countdown only when it knows when the QR phase began', async () => {
+    const scripted = createScriptedBackend();
+    const found = startSession(scripted.backend, { record: makeRecord(), timings: { qrTimeout: 60_000 } });
+    // Found already running (after a reload): when it began is unknown, so no countdown is claimed.
+    scripted.only('getStatus').resolve({ status: 'qr_issued', qr: qrText('2@a') });
+    await flush();
+    expect(sessionView(found.actor.getSnapshot())).toMatchObject({ status: 'qr_issued', qrExpiresAt: null });
+    // The backend says when it issued the QR (last_qr_at): the deadline counts from then.
+    const told = startSession(scripted.backend, { record: makeRecord(), timings: { qrTimeout: 60_000 } });
+    const issuedAt = Date.now() - 45_000;
+    scripted.only('getStatus').resolve({ status: 'qr_issued', qr: qrText('2@b'), issuedAt });
+    await flush();
+    expect(sessionView(told.actor.getSnapshot()).qrExpiresAt).toBe(issuedAt + 60_000);
+    // ...and the phase really ends then, not a full qrTimeout after the reload.
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(sessionView(told.actor.getSnapshot())).toMatchObject({
+      status: 'disconnected',
+      reason: 'qr_expired',
+    });
+    // A QR this session asked for (start) has a known beginning.
+    found.actor.send({ type: 'session.cancel' });
+    found.actor.send({ type: 'session.reconnect' });
+    scripted.only('start').resolve({ status: 'qr_issued', qr: qrText('2@c') });
+    await flush();
+    expect(sessionView(found.actor.getSnapshot()).qrExpiresAt).toBe(Date.now() + 60_000);
   });
 
   it('cancel of a number added here discards it: disconnecting → removed, its row deleted', async () => {
@@ -741,7 +790,12 @@ describe('qr_issued', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(actor.getSnapshot().status).toBe('done');
     expect(backend.stats().calls.disconnect).toBe(1);
-    expect(parent.received.at(-1)).toEqual({ type: 'session.removed', id: 'new-1', relist: false });
+    expect(parent.received.at(-1)).toEqual({
+      type: 'session.removed',
+      id: 'new-1',
+      relist: false,
+      unknownCreate: false,
+    });
     const list = backend.listSessions(new AbortController().signal);
     await vi.advanceTimersByTimeAsync(10);
     expect(await list).toEqual([]);
@@ -1041,7 +1095,12 @@ describe('error: automatic retries and the admin', () => {
     });
     actor.send({ type: 'session.cancel' });
     expect(actor.getSnapshot().status).toBe('done');
-    expect(parent.received.at(-1)).toEqual({ type: 'session.removed', id: 'new-1', relist: true });
+    expect(parent.received.at(-1)).toEqual({
+      type: 'session.removed',
+      id: 'new-1',
+      relist: true,
+      unknownCreate: true,
+    });
     expect(scripted.count('disconnect')).toBe(0);
   });
 });
@@ -1064,7 +1123,9 @@ describe('disconnecting', () => {
     await flush();
     expect(actor.getSnapshot().status).toBe('done');
     expect(topState(actor.getSnapshot())).toBe('removed');
-    expect(parent.received).toEqual([{ type: 'session.removed', id: 'session-1', relist: false }]);
+    expect(parent.received).toEqual([
+      { type: 'session.removed', id: 'session-1', relist: false, unknownCreate: false },
+    ]);
   });
 
   it('failure → error / disconnect', async () => {

@@ -8,8 +8,8 @@ import {
   sessionsView,
   type WppTimings,
 } from '../src/index.js';
-import { createSimulatedBackend, type SimulatedBackend } from '../src/testing.js';
 import type { SessionContext, SessionEvent } from '../src/session/session.types.js';
+import { createSimulatedBackend, type SimulatedBackend } from '../src/testing.js';
 import {
   createScriptedBackend,
   fatalError,

@@ -203,7 +203,8 @@ export const sessionModel = setup({
         STATUS_CONNECTED: { target: 'connected', actions: assign(enter({ isNew: false })) },
         STATUS_QR: { target: 'qr_issued', actions: assign(enter({})) },
         STATUS_PENDING: { target: 'qr_issued', actions: assign(enter({})) },
-        STATUS_OFFLINE: { target: 'disconnected', actions: assign(enter({ reason: 'offline' })) },
+        // The platform ended the QR phase unscanned: an expired QR, not a number gone offline.
+        STATUS_OFFLINE: { target: 'disconnected', actions: assign(enter({ reason: 'qr_expired' })) },
         CALL_FAILED_RETRYABLE: [
           { guard: isUnderPollFailureLimit, target: 'qr_issued', actions: assign(countPollFailure) },
           { target: 'error', actions: assign(fail('check', true)) },

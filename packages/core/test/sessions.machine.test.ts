@@ -4,7 +4,7 @@ import {
   sessionsView,
   sessionView,
   type WppBackend,
-  type WppError,
+  WppError,
   type WppTimings,
 } from '../src/index.js';
 import {
@@ -448,7 +448,7 @@ describe('connectNew', () => {
     actor.stop();
   });
 
-  it('after a failed create, a new connectNew is a fresh create (retry never repeats the unknown one)', async () => {
+  it('after a refused create, a new connectNew is a fresh create (retry never repeats the failed one)', async () => {
     const { faults, fault } = faultSwitch();
     const backend = createSimulatedBackend({
       fault,
@@ -456,7 +456,8 @@ describe('connectNew', () => {
     });
     const { actor } = start(backend);
     await vi.advanceTimersByTimeAsync(0);
-    faults.set('create', 'server');
+    // 429: the backend refused it, so nothing was made and the next create may go at once.
+    faults.set('create', 'rate_limited');
     actor.send({ type: 'sessions.connectNew' });
     const first = sessionsView(actor.getSnapshot()).newSessionId!;
     await vi.advanceTimersByTimeAsync(100);
@@ -473,6 +474,81 @@ describe('connectNew', () => {
     expect(backend.stats().maxInFlight.create).toBe(1);
     expect(topState(refOf(actor, second).getSnapshot())).toBe('qr_issued');
     actor.stop();
+  });
+
+  describe('a create whose outcome is unknown', () => {
+    /**
+     * The issue's reproduction: the server's create takes 5 s and ignores the abort; it saves the row, then answers
+     * 504. `createTimeout` is 2 s.
+     */
+    function slowCreateServer(options: { savesRow: boolean }) {
+      const simulated = createSimulatedBackend();
+      const server = { creates: 0, running: 0, maxRunning: 0 };
+      const backend: WppBackend = {
+        ...simulated,
+        create: async (params) => {
+          server.creates += 1;
+          server.running += 1;
+          server.maxRunning = Math.max(server.maxRunning, server.running);
+          await new Promise((resolve) => setTimeout(resolve, 5_000));
+          if (options.savesRow) await simulated.create(params, new AbortController().signal);
+          server.running -= 1;
+          throw new WppError('timeout', 'wpp-create failed (HTTP 504): upstream timeout');
+        },
+      };
+      return { backend, server, simulated };
+    }
+
+    it('no second create reaches the server; the row that appears replaces the error card', async () => {
+      const { backend, server } = slowCreateServer({ savesRow: true });
+      const { actor } = start(backend, { timings: { createTimeout: 2_000 } });
+      await vi.advanceTimersByTimeAsync(0);
+      actor.send({ type: 'sessions.connectNew' });
+      const first = sessionsView(actor.getSnapshot()).newSessionId!;
+      await vi.advanceTimersByTimeAsync(2_300);
+      expect(sessionView(refOf(actor, first).getSnapshot()).error?.code).toBe('deadline_exceeded');
+      // The outcome is unknown: another "add number" is held back, from any command.
+      expect(sessionsView(actor.getSnapshot()).isCreating).toBe(true);
+      actor.send({ type: 'sessions.connectNew' });
+      refOf(actor, first).send({ type: 'session.retry' });
+      expect(actor.getSnapshot().context.ids).toEqual([first]);
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(server).toMatchObject({ creates: 1, maxRunning: 1 });
+      // The row it saved was listed: one card, the row's own, which the QR dialog now follows; no stale error card.
+      const { ids, newSessionId } = sessionsView(actor.getSnapshot());
+      expect(ids).toHaveLength(1);
+      expect(ids[0]).not.toBe(first);
+      expect(newSessionId).toBe(ids[0]);
+      expect(sessionView(refOf(actor, ids[0]!).getSnapshot())).toMatchObject({
+        status: 'qr_issued',
+        isNew: true,
+      });
+      // Settled: the next number may be added.
+      expect(sessionsView(actor.getSnapshot()).isCreating).toBe(false);
+      actor.send({ type: 'sessions.connectNew' });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(server.creates).toBe(2);
+      actor.stop();
+    });
+
+    it('without a row, creates stay held until createSettleTimeout, re-listing meanwhile', async () => {
+      const { backend, server, simulated } = slowCreateServer({ savesRow: false });
+      const { actor } = start(backend, { timings: { createTimeout: 2_000, createSettleTimeout: 30_000 } });
+      await vi.advanceTimersByTimeAsync(0);
+      actor.send({ type: 'sessions.connectNew' });
+      await vi.advanceTimersByTimeAsync(2_000);
+      const lists = simulated.stats().calls.listSessions;
+      await vi.advanceTimersByTimeAsync(29_000);
+      expect(simulated.stats().calls.listSessions).toBeGreaterThan(lists + 2);
+      actor.send({ type: 'sessions.connectNew' });
+      expect(server.creates).toBe(1);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(sessionsView(actor.getSnapshot()).isCreating).toBe(false);
+      actor.send({ type: 'sessions.connectNew' });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(server).toMatchObject({ creates: 2, maxRunning: 1 });
+      actor.stop();
+    });
   });
 
   it('dismissNew forgets the dialog target but keeps the session', async () => {
@@ -598,6 +674,60 @@ describe('one concurrency limit for all status checks', () => {
     await vi.advanceTimersByTimeAsync(100 + 900);
     expect(backend.stats().calls.getStatus).toBe(100);
     expect(backend.stats().maxInFlightTotal).toBe(6);
+    actor.stop();
+  });
+
+  it('500 numbers at 1 s latency: queueing behind the slots is not counted against checkTimeout', async () => {
+    const backend = createSimulatedBackend({
+      latency: (operation) => (operation === 'getStatus' ? 1_000 : 0),
+      sessions: Array.from({ length: 500 }, () => ({ state: 'connected' as const })),
+    });
+    const errors: string[] = [];
+    const actor = createWppSessions(backend, {
+      inspect: (event) => {
+        if (event.type !== '@xstate.snapshot') return;
+        const value = (event.snapshot as { value?: unknown }).value;
+        if (value === 'error' || (typeof value === 'object' && value !== null && 'error' in value)) {
+          errors.push(String((event.actorRef as { id?: string }).id));
+        }
+      },
+    });
+    watch(actor);
+    actor.start();
+    // ceil(500 / 6) = 84 rounds of 1 s, nearly twice the 45 s checkTimeout.
+    await vi.advanceTimersByTimeAsync(85_000);
+    expect(views(actor).filter((v) => v.status === 'connected')).toHaveLength(500);
+    expect(errors).toEqual([]);
+    expect(backend.stats().maxInFlightTotal).toBe(6);
+    actor.stop();
+  });
+
+  it('a request that outlives requestTimeout gives its slot back then, even if the backend ignores its signal', async () => {
+    const simulated = createSimulatedBackend({ sessions: [{ state: 'connected' }, { state: 'connected' }] });
+    const [hung] = await simulated.listSessions(new AbortController().signal);
+    const started: Array<[string, number]> = [];
+    const backend: WppBackend = {
+      ...simulated,
+      getStatus: (ref, signal) => {
+        started.push([ref.integrationId, Date.now()]);
+        // The first number's backend never answers and never looks at its signal.
+        return ref.integrationId === hung!.integrationId
+          ? new Promise(() => {})
+          : simulated.getStatus(ref, signal);
+      },
+    };
+    const t0 = Date.now();
+    const { actor } = start(backend, {
+      concurrency: 1,
+      timings: { requestTimeout: 1_500, checkTimeout: 3_000 },
+    });
+    await vi.advanceTimersByTimeAsync(1_499);
+    expect(started).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toHaveLength(2);
+    expect(started[1]![1] - t0).toBe(1_500);
+    expect(views(actor)[1]!.status).toBe('connected');
+    expect(views(actor)[0]).toMatchObject({ status: 'error', error: { code: 'timeout' } });
     actor.stop();
   });
 

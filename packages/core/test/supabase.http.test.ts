@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WppError } from '../src/index.js';
 import { createSupabaseBackend } from '../src/supabase.js';
-import { type ContractServer, row, startContractServer } from './helpers/contract-server.js';
+import { type Answer, type ContractServer, row, startContractServer } from './helpers/contract-server.js';
 
 const signal = () => new AbortController().signal;
 const ID1 = row({ n: 1 }).id;
@@ -180,44 +180,141 @@ describe('createSupabaseBackend over real HTTP (supabase-js against a node:http 
     expect(server.seen[0]!.body).toEqual({ integration_id: ID1 });
   });
 
-  it('disconnects by integration id; an integration already gone counts as done', async () => {
-    server.routes['wpp-disconnect'] = () => ({ json: { ok: true, success: true, status: 'disconnected' } });
+  it('disconnect succeeds only when the backend confirms it', async () => {
     const backend = createSupabaseBackend(server.client());
+    server.routes['wpp-disconnect'] = () => ({ json: { ok: true, success: true, status: 'disconnected' } });
     await expect(backend.disconnect(ref1, signal())).resolves.toBeUndefined();
     expect(server.seen[0]!.body).toEqual({ integration_id: ID1 });
+    // A 2xx that does not say it disconnected is not taken as done.
+    server.routes['wpp-disconnect'] = () => ({ json: {} });
+    await expect(backend.disconnect(ref1, signal())).rejects.toMatchObject({ code: 'bad_response' });
+  });
+
+  it('a 404 "integration not found" is done only when a fresh list no longer names the number', async () => {
+    const backend = createSupabaseBackend(server.client());
     server.routes['wpp-disconnect'] = () => ({ status: 404, json: { error: 'WPP integration not found' } });
+    // Really gone.
+    server.routes['messenger-integrations'] = () => ({
+      json: { success: true, integrations: [row({ n: 2 })] },
+    });
     await expect(backend.disconnect(ref1, signal())).resolves.toBeUndefined();
+    // Still listed: the next refresh would bring it back as connected, so this is an error on the card.
+    server.routes['messenger-integrations'] = () => ({
+      json: { success: true, integrations: [row({ n: 1 })] },
+    });
+    await expect(backend.disconnect(ref1, signal())).rejects.toMatchObject({
+      code: 'not_found',
+      retryable: true,
+      message: expect.stringMatching(/WPP integration not found.*still listed/),
+    });
     server.routes['wpp-disconnect'] = () => ({ status: 404, json: { error: 'Organization not found' } });
     await expect(backend.disconnect(ref1, signal())).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('removes the row through messenger-integrations when wpp-disconnect keeps it (400 / 500)', async () => {
+  it('never deletes the row when wpp-disconnect keeps it (400 / 500): the failure is reported', async () => {
     const backend = createSupabaseBackend(server.client());
-    const kept: Array<[number, unknown]> = [
-      [500, { ok: false, success: false, error: 'Session not found upstream' }],
-      [400, { error: 'wppApiKey or wppAccountNumber not configured' }],
+    const kept: Array<[number, unknown, string]> = [
+      [500, { ok: false, success: false, error: 'upstream stop failed' }, 'server'],
+      [400, { error: 'wppApiKey or wppAccountNumber not configured' }, 'bad_request'],
     ];
-    for (const [status, json] of kept) {
+    for (const [status, json, code] of kept) {
       server.seen.length = 0;
       server.routes['wpp-disconnect'] = () => ({ status, json });
       server.routes['messenger-integrations'] = () => ({ json: { success: true } });
-      await expect(backend.disconnect(ref1, signal())).resolves.toBeUndefined();
-      const deletion = server.seen.find((r) => r.method === 'DELETE');
-      expect(deletion?.path).toBe('/functions/v1/messenger-integrations');
-      expect(deletion?.query.get('id')).toBe(ID1);
+      await expect(backend.disconnect(ref1, signal())).rejects.toMatchObject({
+        code,
+        message: expect.stringContaining((json as { error: string }).error),
+      });
+      expect(server.seen.filter((r) => r.method === 'DELETE')).toEqual([]);
     }
-    server.routes['wpp-disconnect'] = () => ({
-      status: 500,
-      json: { ok: false, success: false, error: 'stop failed' },
-    });
+  });
+
+  it('forget deletes only the row, through messenger-integrations, when the admin asks for it', async () => {
+    const backend = createSupabaseBackend(server.client());
+    server.routes['messenger-integrations'] = () => ({ json: { success: true } });
+    await expect(backend.forget!(ref1, signal())).resolves.toBeUndefined();
+    const deletion = server.seen.find((r) => r.method === 'DELETE');
+    expect(deletion?.path).toBe('/functions/v1/messenger-integrations');
+    expect(deletion?.query.get('id')).toBe(ID1);
+    expect(server.seen.some((r) => r.path.endsWith('wpp-disconnect'))).toBe(false);
     server.routes['messenger-integrations'] = () => ({
       status: 500,
       json: { success: false, error: 'db down' },
     });
-    await expect(backend.disconnect(ref1, signal())).rejects.toMatchObject({
-      code: 'server',
-      retryable: true,
-      message: expect.stringMatching(/stop failed; removing the row failed too/),
+    await expect(backend.forget!(ref1, signal())).rejects.toMatchObject({ code: 'server' });
+  });
+
+  describe('echoed secrets', () => {
+    const KEY = 'FULLSECRETKEY-1-abcdefghijklmnop';
+    const JWT = 'eyJhbGciOiJIUzI1NiJ9.jwt-1.sig';
+    const table = () =>
+      createSupabaseBackend(server.client(), {
+        source: 'table',
+        organizationId: '11111111-1111-4111-8111-111111111111',
+      });
+
+    it('scrubs the keys and JWTs it read from rows out of every error text, also a cut-off copy', async () => {
+      server.routes.messenger_integrations = () => ({ json: [row({ n: 1 })] });
+      const backend = table();
+      await backend.listSessions(signal());
+      const echoes: Array<[string, Answer]> = [
+        [
+          'status',
+          { status: 500, json: { success: false, error: `Failed to get initial token: 403 ${KEY}` } },
+        ],
+        ['status', { status: 500, json: { success: false, error: `upstream said ${JWT} is bad` } }],
+        ['status', { status: 502, text: `bad gateway ${KEY}` }],
+        ['status', { status: 200, json: { success: true, status: 'disconnected', message: `key ${KEY}` } }],
+      ];
+      for (const [, answer] of echoes) {
+        server.routes['wpp-status'] = () => answer;
+        const outcome = await backend.getStatus(ref1, signal()).then(
+          (value) => JSON.stringify(value),
+          (error: WppError) => `${error.message} ${JSON.stringify(error)} ${String(error.cause ?? '')}`,
+        );
+        expect(outcome).not.toContain('FULLSECRETKEY-1-abc');
+        expect(outcome).not.toContain('jwt-1.sig');
+        expect(outcome).toMatch(/••••/);
+      }
+    });
+
+    it('scrubs anything shaped like an API key or a JWT, whatever the source', async () => {
+      const backend = createSupabaseBackend(server.client());
+      const shaped = [
+        'Invalid API key wppk_0123456789abcdef0123',
+        'token eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl refused',
+        'key 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 refused',
+      ];
+      for (const error of shaped) {
+        server.routes['wpp-status'] = () => ({ status: 500, json: { success: false, error } });
+        const rejection = await backend.getStatus(ref1, signal()).catch((e: WppError) => e);
+        expect(rejection).toBeInstanceOf(WppError);
+        expect((rejection as WppError).message).toMatch(
+          /failed \(HTTP 500\): (Invalid API key|token|key) ••••/,
+        );
+        expect((rejection as WppError).message).not.toMatch(/0123456789abcdef|c2lnbmF0dXJl|a2feaa0c55/);
+      }
+      // Session ids, UUIDs and ordinary words are left alone.
+      server.routes['wpp-status'] = () => ({
+        status: 404,
+        json: { error: `Session 0000000000001 of ${ID1} not found` },
+      });
+      await expect(backend.getStatus(ref1, signal())).rejects.toMatchObject({
+        message: expect.stringContaining(`Session 0000000000001 of ${ID1} not found`),
+      });
+    });
+  });
+
+  it('a body nested too deeply to read is bad_response, saying so', async () => {
+    const deep = `${'['.repeat(300_000)}${']'.repeat(300_000)}`;
+    server.routes['wpp-status'] = () => ({
+      text: `{"success":true,"status":${deep}}`,
+      contentType: 'application/json',
+    });
+    const backend = createSupabaseBackend(server.client());
+    await expect(backend.getStatus(ref1, signal())).rejects.toMatchObject({
+      code: 'bad_response',
+      message: expect.stringMatching(/unknown status an array|could not be read/),
     });
   });
 

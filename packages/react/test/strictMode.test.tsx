@@ -49,6 +49,7 @@ describe.each(MODES)('backend calls (%s)', (_mode, strict) => {
       create: 1,
       start: 0,
       disconnect: 1,
+      forget: 0,
     });
   });
 });

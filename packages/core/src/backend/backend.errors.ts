@@ -1,3 +1,5 @@
+import { scrubSecrets } from './scrub.js';
+
 /**
  * Every way a backend call or a saved row can fail, as a closed union: a rename is a compile error.
  *
@@ -86,14 +88,32 @@ export function errorCodeForStatus(status: number): WppErrorCode {
   return 'bad_request';
 }
 
+const REFUSALS: ReadonlySet<WppErrorCode> = new Set<WppErrorCode>([
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'bad_request',
+  'rate_limited',
+]);
+
+/**
+ * Whether a failure says the backend refused the request before doing anything (401, 403, 404, 4xx, 429). Any other
+ * failure of a call that changes something (a timeout, a lost connection, a 5xx, a bad answer) leaves its outcome
+ * unknown: the server may have done it.
+ */
+export function isRefusal(error: SessionError | null): boolean {
+  return error !== null && REFUSALS.has(error.code);
+}
+
 /**
  * Turns anything thrown into a `SessionError`. A `WppError` keeps its code; anything else is reported as a
  * `network` failure with its message, since adapters already classify every answer they receive.
  */
 export function toSessionError(error: unknown): SessionError {
+  // Scrubbed again here: a custom backend's texts reach views only through this function.
   if (error instanceof WppError) {
-    return { code: error.code, message: error.message, retryable: error.retryable };
+    return { code: error.code, message: scrubSecrets(error.message), retryable: error.retryable };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: 'network', message: message || 'Request failed', retryable: true };
+  return { code: 'network', message: scrubSecrets(message || 'Request failed'), retryable: true };
 }

@@ -36,7 +36,12 @@ export interface SessionRecord extends SessionRef {
 /** A live status, normalised from any backend's words (see `status.table.ts`). */
 export type StatusResult =
   | { status: 'connected' }
-  | { status: 'qr_issued'; qr: QrValue }
+  | {
+      status: 'qr_issued';
+      qr: QrValue;
+      /** When the backend issued this QR (epoch ms; `last_qr_at` of the user's `wpp-status`), if it says. */
+      issuedAt?: number;
+    }
   | { status: 'pending'; detail?: string }
   | { status: 'disconnected'; detail?: string };
 
@@ -69,6 +74,15 @@ export interface WppBackend {
   create(params: { addNew: boolean }, signal: AbortSignal): Promise<CreateResult>;
   /** Asks for a new QR for an existing number. */
   start(ref: SessionRef, signal: AbortSignal): Promise<StatusResult>;
-  /** Stops the number upstream and removes its row. Resolves when it is gone (also when it already was). */
+  /**
+   * Stops the number upstream and removes its row. Resolves only when the backend confirms both (or the row is
+   * already gone); rejects when the number may still be saved or running, and never deletes the row by itself.
+   */
   disconnect(ref: SessionRef, signal: AbortSignal): Promise<void>;
+  /**
+   * Deletes the saved row only, without stopping the number upstream: for a number `disconnect` cannot stop (its
+   * upstream session is gone, or the row lacks its key). The upstream session, if any, may keep running. Optional;
+   * a session offers `forget` only when the backend has it, and only after a failed disconnect.
+   */
+  forget?(ref: SessionRef, signal: AbortSignal): Promise<void>;
 }

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { WppError } from './backend.errors.js';
 import type { SessionRecord } from './backend.port.js';
 import { isMaskedPlaceholder, maskApiKey } from './mask.js';
+import { scrubSecrets } from './scrub.js';
 
 const DEFAULT_NAME = 'WhatsApp (WPP)';
 const MAX_NAME_LENGTH = 200;
@@ -226,7 +227,28 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') {
     if (value.trim() === '') return 'an empty body';
-    return value.trim().startsWith('<') ? 'an HTML page' : `text "${value.slice(0, 40)}"`;
+    // Scrubbed before it is cut: a key cut in half no longer looks like one.
+    return value.trim().startsWith('<') ? 'an HTML page' : `text "${scrubSecrets(value).slice(0, 40)}"`;
   }
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+// Settings keys that hold secrets in the user's rows (`wppApiKey`, `wppJwtToken`, …), and the row's webhook key.
+const SECRET_KEY = /key|token|secret|jwt|password/i;
+
+/**
+ * Adds every secret of raw rows (a table read: `settings` values whose key names a key, token or secret, and
+ * `webhook_key`) to `into`, so an adapter can scrub them from texts it hands out. Ignores anything else.
+ */
+export function collectSecrets(rows: unknown, into: Set<string>): void {
+  if (!Array.isArray(rows)) return;
+  for (const row of rows) {
+    if (typeof row !== 'object' || row === null) continue;
+    const { settings, webhook_key } = row as Record<string, unknown>;
+    if (typeof webhook_key === 'string') into.add(webhook_key);
+    if (typeof settings !== 'object' || settings === null) continue;
+    for (const [key, value] of Object.entries(settings)) {
+      if (SECRET_KEY.test(key) && typeof value === 'string' && !isMaskedPlaceholder(value)) into.add(value);
+    }
+  }
 }

@@ -24,7 +24,11 @@ export interface SessionView {
   isBusy: boolean;
   /** The QR to draw while `status` is `qr_issued`, else `null`. */
   qr: QrValue | null;
-  /** When the shown QR phase gives up (epoch ms), else `null`. */
+  /**
+   * When the shown QR phase gives up (epoch ms), when that is known: this session asked for the QR, or the backend
+   * said when it issued it (`last_qr_at`). `null` for a QR phase found already running (after a reload) without
+   * that, and outside `qr_issued`: show no exact countdown then.
+   */
   qrExpiresAt: number | null;
   /** Why the session is `disconnected`, else `null`. */
   reason: DisconnectReason | null;
@@ -50,6 +54,10 @@ export interface SessionView {
   canRetry: boolean;
   /** Whether `check` does something now. */
   canCheck: boolean;
+  /**
+   * Whether `forget` does something now: after a failed disconnect, when the backend can delete a row on its own.
+   */
+  canForget: boolean;
 }
 
 const STATUSES: ReadonlySet<string> = new Set<SessionStatus>([
@@ -103,7 +111,7 @@ export function sessionView(snapshot: SnapshotFrom<SessionMachine>): SessionView
       snapshot.matches({ disconnected: 'rechecking' }) ||
       snapshot.matches({ qr_issued: 'polling' }),
     qr: status === 'qr_issued' ? context.qr : null,
-    qrExpiresAt: status === 'qr_issued' ? context.qrExpiresAt : null,
+    qrExpiresAt: status === 'qr_issued' && context.qrDeadlineExact ? context.qrExpiresAt : null,
     reason: status === 'disconnected' ? context.reason : null,
     detail: context.detail,
     error: status === 'error' ? context.error : null,
@@ -116,6 +124,7 @@ export function sessionView(snapshot: SnapshotFrom<SessionMachine>): SessionView
     canCancel: can(snapshot, 'session.cancel'),
     canRetry: can(snapshot, 'session.retry'),
     canCheck: can(snapshot, 'session.check'),
+    canForget: can(snapshot, 'session.forget'),
   };
 }
 
@@ -133,6 +142,11 @@ export interface SessionCommands {
   retry(): void;
   /** Checks the live status now (a connected card keeps showing connected meanwhile). */
   check(): void;
+  /**
+   * After a failed disconnect: deletes the saved row only, leaving the number's upstream session as it is (it may
+   * keep running, linked and billed). Warn the admin and ask to confirm first.
+   */
+  forget(): void;
 }
 
 /**
@@ -152,5 +166,6 @@ export function sessionCommands(ref: { send(event: SessionCommandEvent): void })
     cancel: () => ref.send({ type: 'session.cancel' }),
     retry: () => ref.send({ type: 'session.retry' }),
     check: () => ref.send({ type: 'session.check' }),
+    forget: () => ref.send({ type: 'session.forget' }),
   };
 }

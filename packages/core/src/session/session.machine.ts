@@ -1,7 +1,8 @@
-import { assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
-import { type SessionError, toSessionError } from '../backend/backend.errors.js';
+import { and, assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
+import { isRefusal, type SessionError, toSessionError } from '../backend/backend.errors.js';
 import type { CreateResult, SessionRef, StatusResult } from '../backend/backend.port.js';
 import { sameQr } from '../backend/qr.js';
+import { scrubSecrets } from '../backend/scrub.js';
 import { backoffDelay } from './backoff.js';
 import {
   DEFAULT_TIMINGS,
@@ -28,7 +29,7 @@ const observed = {
   pollFailures: 0,
   detail: ({ event }: { event: unknown }) => {
     const output = outputOf<StatusResult>(event);
-    return 'detail' in output ? (output.detail ?? null) : null;
+    return 'detail' in output && output.detail ? scrubSecrets(output.detail) : null;
   },
 };
 
@@ -36,16 +37,30 @@ const observed = {
 const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
 const errorOf = (event: unknown): unknown => (event as { error: unknown }).error;
 
-/** What a session's backend actors are invoked with: the number, and how long one request may take. */
+/**
+ * What a session's backend actors are invoked with: the number, how long one request may take once it runs, and
+ * `started`, to call when the request leaves any queue and goes to the backend: a state's deadline (`checkTimeout`)
+ * runs from then, so time spent waiting for one of the shared slots is not counted as the backend's.
+ */
 export interface SessionRequest {
   ref: SessionRef;
   timeout: number;
+  started?: () => void;
 }
 
-const requestOf = ({ context }: { context: SessionContext }): SessionRequest => ({
-  ref: refOf(context),
-  timeout: context.timings.requestTimeout,
-});
+const requestOf = ({ context, self }: { context: SessionContext; self: { send(e: SessionEvent): void } }) =>
+  ({
+    ref: refOf(context),
+    timeout: context.timings.requestTimeout,
+    started: () => self.send({ type: 'session.requestStarted' }),
+  }) satisfies SessionRequest;
+
+/** The status in a done event of `getStatus`/`start` (a `StatusResult`) or of `create` (inside a `CreateResult`). */
+function answeredStatus(event: unknown): StatusResult | undefined {
+  const output = (event as { output?: { status?: unknown } }).output;
+  if (typeof output?.status === 'object') return output.status as StatusResult;
+  return typeof output?.status === 'string' ? (output as StatusResult) : undefined;
+}
 
 function refOf(context: SessionContext): SessionRef {
   const record = context.record!;
@@ -66,8 +81,11 @@ const isStatus =
  *
  * @example
  * ```ts
- * const machine = sessionMachine.provide({ actors: { getStatus: fromPromise(({ input, signal }) =>
- *   backend.getStatus(input.ref, signal)) } });
+ * // `started()` tells the machine the request reached the backend: its deadline runs from then.
+ * const machine = sessionMachine.provide({ actors: { getStatus: fromPromise(({ input, signal }) => {
+ *   input.started?.();
+ *   return backend.getStatus(input.ref, signal);
+ * }) } });
  * ```
  */
 export const sessionMachine = setup({
@@ -81,6 +99,7 @@ export const sessionMachine = setup({
     start: notProvided<StatusResult, SessionRequest>('start'),
     create: notProvided<CreateResult, { addNew: boolean }>('create'),
     disconnect: notProvided<void, SessionRequest>('disconnect'),
+    forget: notProvided<void, SessionRequest>('forget'),
   },
   delays: {
     checkTimeout: ({ context }) => context.timings.checkTimeout,
@@ -101,6 +120,9 @@ export const sessionMachine = setup({
     isConnected: isStatus('connected'),
     isQrIssued: isStatus('qr_issued'),
     isDisconnected: isStatus('disconnected'),
+    isCheckDeadlineIdle: ({ context }) => !context.checkDeadlineArmed,
+    // Whether the backend can delete a row without stopping the number (`WppBackend.forget`); provided with it.
+    hasForget: () => false,
     hasRecheck: ({ context }) => context.timings.recheckInterval > 0,
     // Background checks of an offline number stop after retryAttempts failures in a row: a dead backend is not
     // hammered for ever (a successful answer starts the count again).
@@ -119,6 +141,10 @@ export const sessionMachine = setup({
       context.attempt < context.timings.retryAttempts,
     failedOnStart: ({ context }) => context.failedOperation === 'start',
     failedOnDisconnect: ({ context }) => context.failedOperation === 'disconnect',
+    canForget: ({ context }) =>
+      context.failedOperation === 'disconnect' &&
+      context.record !== null &&
+      !context.record.integrationId.startsWith('invalid-row-'),
     isStarting: stateIn({ checking: 'starting' }),
     // A QR poll may fail a few times in a row (network, 5xx); a refused one (401, 403, 404) will not heal by itself.
     isTolerablePollFailure: ({ context, event }) =>
@@ -140,11 +166,33 @@ export const sessionMachine = setup({
       const { status } = outputOf<CreateResult>(event);
       return { qr: status.status === 'qr_issued' ? status.qr : null };
     }),
-    setQrDeadline: assign({
-      qrExpiresAt: ({ context }) => context.qrExpiresAt ?? Date.now() + context.timings.qrTimeout,
+    // A phase this session started (create, start) ends qrTimeout from now; one found by a check began earlier, at
+    // an unknown time: its deadline comes from when the backend says it issued the QR, else it is not shown.
+    setQrDeadline: assign(({ context, event }) => {
+      if (context.qrExpiresAt !== null) return {};
+      const status = answeredStatus(event);
+      const issuedAt = status?.status === 'qr_issued' ? status.issuedAt : undefined;
+      const start =
+        context.ownsQrPhase || issuedAt === undefined ? Date.now() : Math.min(issuedAt, Date.now());
+      return {
+        qrExpiresAt: start + context.timings.qrTimeout,
+        qrDeadlineExact: context.ownsQrPhase || issuedAt !== undefined,
+      };
     }),
+    ownQrPhase: assign({ ownsQrPhase: true }),
     clearQr: assign({ qr: null }),
-    clearQrDeadline: assign({ qrExpiresAt: null }),
+    clearQrDeadline: assign({ qrExpiresAt: null, qrDeadlineExact: false, ownsQrPhase: false }),
+    armCheckDeadline: enqueueActions(({ enqueue, context }) => {
+      enqueue.assign({ checkDeadlineArmed: true });
+      enqueue.raise(
+        { type: 'session.checkExpired' },
+        { id: 'checkDeadline', delay: context.timings.checkTimeout },
+      );
+    }),
+    disarmCheckDeadline: enqueueActions(({ enqueue }) => {
+      enqueue.cancel('checkDeadline');
+      enqueue.assign({ checkDeadlineArmed: false });
+    }),
     requestCancel: assign({ cancelRequested: true }),
     setConnected: assign({ isNew: false, reason: null }),
     setReason: assign((_, params: { reason: DisconnectReason }) => ({ reason: params.reason })),
@@ -176,6 +224,7 @@ export const sessionMachine = setup({
     setCreated: assign(({ event }) => ({
       record: outputOf<CreateResult>(event).record,
       isNew: true,
+      ownsQrPhase: true,
       lastCheckedAt: Date.now(),
     })),
     updateRecord: assign(({ context, event }) => {
@@ -194,8 +243,16 @@ export const sessionMachine = setup({
           : params.type === 'session.created'
             ? { type: 'session.created', id: context.id, integrationId: context.record!.integrationId }
             : params.type === 'session.createFailed'
-              ? { type: 'session.createFailed', id: context.id }
-              : { type: 'session.removed', id: context.id, relist: context.record === null };
+              ? { type: 'session.createFailed', id: context.id, unknown: !isRefusal(context.error) }
+              : {
+                  type: 'session.removed',
+                  id: context.id,
+                  relist: context.record === null,
+                  unknownCreate:
+                    context.record === null &&
+                    context.failedOperation === 'create' &&
+                    !isRefusal(context.error),
+                };
       enqueue.sendTo(context.parent, event);
     }),
   },
@@ -206,6 +263,9 @@ export const sessionMachine = setup({
     record: input.record ?? null,
     qr: null,
     qrExpiresAt: null,
+    qrDeadlineExact: false,
+    ownsQrPhase: false,
+    checkDeadlineArmed: false,
     error: null,
     failedOperation: null,
     reason: null,
@@ -215,7 +275,7 @@ export const sessionMachine = setup({
     retryDelay: 0,
     nextRetryAt: null,
     pollFailures: 0,
-    isNew: false,
+    isNew: input.isNew ?? false,
     cancelRequested: false,
     timings: { ...DEFAULT_TIMINGS, ...input.timings },
     parent: input.parent ?? null,
@@ -266,7 +326,11 @@ export const sessionMachine = setup({
           },
         ],
         onError: [
-          { guard: 'isCancelRequested', target: 'removed' },
+          {
+            guard: 'isCancelRequested',
+            target: 'removed',
+            actions: { type: 'setError', params: { operation: 'create' } },
+          },
           {
             target: 'error',
             actions: [
@@ -278,7 +342,14 @@ export const sessionMachine = setup({
       },
       after: {
         createTimeout: [
-          { guard: 'isCancelRequested', target: 'removed' },
+          {
+            guard: 'isCancelRequested',
+            target: 'removed',
+            actions: {
+              type: 'setDeadlineError',
+              params: { operation: 'create', message: 'Creating the number took too long' },
+            },
+          },
           {
             target: 'error',
             actions: [
@@ -303,9 +374,12 @@ export const sessionMachine = setup({
     checking: {
       initial: 'requesting',
       entry: 'clearRetry',
-      after: {
+      exit: 'disarmCheckDeadline',
+      on: {
+        // The deadline runs from the first request's slot, not from entry: 500 numbers queue behind 6 slots.
+        'session.requestStarted': { guard: 'isCheckDeadlineIdle', actions: 'armCheckDeadline' },
         // A hanging `start` is retried as a `start` (the admin asked for a new QR), anything else as a check.
-        checkTimeout: [
+        'session.checkExpired': [
           {
             guard: 'isStarting',
             target: 'error',
@@ -322,6 +396,9 @@ export const sessionMachine = setup({
             },
           },
         ],
+        // Cancel stops adding a number; a saved number being checked may well be connected, so it has no cancel.
+        'session.cancel': { guard: 'isNew', target: 'disconnecting' },
+        'session.disconnect': { target: 'disconnecting' },
       },
       states: {
         requesting: {
@@ -350,8 +427,12 @@ export const sessionMachine = setup({
             input: requestOf,
             onDone: [
               { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
-              { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
-              { target: 'waiting', actions: 'setPending' },
+              {
+                guard: 'isQrIssued',
+                target: '#session.qr_issued',
+                actions: ['setChecked', 'setQr', 'ownQrPhase'],
+              },
+              { target: 'waiting', actions: ['setPending', 'ownQrPhase'] },
             ],
             onError: {
               target: '#session.error',
@@ -363,11 +444,6 @@ export const sessionMachine = setup({
           after: { pendingPollInterval: 'requesting' },
         },
       },
-      on: {
-        // Cancel stops adding a number; a saved number being checked may well be connected, so it has no cancel.
-        'session.cancel': { guard: 'isNew', target: 'disconnecting' },
-        'session.disconnect': { target: 'disconnecting' },
-      },
     },
     connected: {
       entry: ['clearQr', 'clearQrDeadline', 'setConnected', 'resetAttempts'],
@@ -378,6 +454,17 @@ export const sessionMachine = setup({
         },
         // A background re-check: the session stays `connected` (no flicker) until the answer says otherwise.
         rechecking: {
+          exit: 'disarmCheckDeadline',
+          on: {
+            'session.requestStarted': { guard: 'isCheckDeadlineIdle', actions: 'armCheckDeadline' },
+            'session.checkExpired': {
+              target: '#session.error',
+              actions: {
+                type: 'setDeadlineError',
+                params: { operation: 'check', message: 'The status check took too long' },
+              },
+            },
+          },
           invoke: {
             src: 'getStatus',
             input: requestOf,
@@ -394,15 +481,6 @@ export const sessionMachine = setup({
             onError: {
               target: '#session.error',
               actions: { type: 'setError', params: { operation: 'check' } },
-            },
-          },
-          after: {
-            checkTimeout: {
-              target: '#session.error',
-              actions: {
-                type: 'setDeadlineError',
-                params: { operation: 'check', message: 'The status check took too long' },
-              },
             },
           },
         },
@@ -433,10 +511,12 @@ export const sessionMachine = setup({
             onDone: [
               { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
               { guard: 'isQrIssued', target: 'waiting', actions: ['setChecked', 'setQr'] },
+              // The platform ended the QR phase before anyone scanned it (it may keep its own, shorter deadline):
+              // that is an expired QR, not a number that went offline.
               {
                 guard: 'isDisconnected',
                 target: '#session.disconnected',
-                actions: ['setChecked', { type: 'setReason', params: { reason: 'offline' } }],
+                actions: ['setChecked', { type: 'setReason', params: { reason: 'qr_expired' } }],
               },
               { target: 'waiting', actions: 'setChecked' },
             ],
@@ -469,6 +549,11 @@ export const sessionMachine = setup({
           after: { recheckInterval: { guard: 'isOfflineRecheck', target: 'rechecking' } },
         },
         rechecking: {
+          exit: 'disarmCheckDeadline',
+          on: {
+            'session.requestStarted': { guard: 'isCheckDeadlineIdle', actions: 'armCheckDeadline' },
+            'session.checkExpired': { target: 'idle', actions: 'countFailedRecheck' },
+          },
           invoke: {
             src: 'getStatus',
             input: requestOf,
@@ -482,7 +567,6 @@ export const sessionMachine = setup({
             // A failed background check changes nothing the admin sees: the number stays offline.
             onError: { target: 'idle', actions: 'countFailedRecheck' },
           },
-          after: { checkTimeout: { target: 'idle', actions: 'countFailedRecheck' } },
         },
       },
       on: {
@@ -531,15 +615,37 @@ export const sessionMachine = setup({
         ],
         'session.check': { guard: 'hasUsableRecord', target: 'checking', actions: 'resetAttempts' },
         'session.disconnect': { guard: 'hasSavedRow', target: 'disconnecting' },
+        // The admin's explicit choice after a failed disconnect: delete the row, leave the upstream as it is.
+        'session.forget': { guard: and(['hasForget', 'canForget']), target: 'disconnecting.forgetting' },
         'session.cancel': { guard: 'isToBeCreated', target: 'removed' },
       },
     },
     disconnecting: {
-      invoke: {
-        src: 'disconnect',
-        input: requestOf,
-        onDone: { target: 'removed' },
-        onError: { target: 'error', actions: { type: 'setError', params: { operation: 'disconnect' } } },
+      initial: 'stopping',
+      states: {
+        stopping: {
+          invoke: {
+            src: 'disconnect',
+            input: requestOf,
+            onDone: { target: '#session.removed' },
+            onError: {
+              target: '#session.error',
+              actions: { type: 'setError', params: { operation: 'disconnect' } },
+            },
+          },
+        },
+        forgetting: {
+          invoke: {
+            src: 'forget',
+            input: requestOf,
+            onDone: { target: '#session.removed' },
+            // Still a failed removal: retry repeats the disconnect, and forget stays offered.
+            onError: {
+              target: '#session.error',
+              actions: { type: 'setError', params: { operation: 'disconnect' } },
+            },
+          },
+        },
       },
       after: {
         disconnectTimeout: {

@@ -26,18 +26,30 @@ export interface WppTimings {
    * request cannot hold one of the shared concurrency slots until its state's deadline. @default 20_000
    */
   requestTimeout: number;
-  /** Deadline of `checking` (status requests and "not ready yet" polls together). @default 45_000 */
+  /**
+   * Deadline of `checking` (status requests and "not ready yet" polls together), counted from the moment its first
+   * request gets a slot: time spent queueing behind other sessions' requests is not the backend's. @default 45_000
+   */
   checkTimeout: number;
   /** Pause between status polls while the backend says "starting" / "QR not ready yet". @default 2_000 */
   pendingPollInterval: number;
   /** Pause between status polls while a QR is shown; the next poll starts only after the previous answer. @default 2_000 */
   qrPollInterval: number;
-  /** How long a QR is shown before the session gives up with reason `qr_expired`. @default 120_000 */
+  /**
+   * How long a QR phase lasts before the session gives up with reason `qr_expired`. The default follows the
+   * platforms: wppconnect closes an unscanned QR phase after 60 s (`autoClose`), the user's backend says a QR lives
+   * about 45 s, and the WPP Platform ends the phase at 60 s. @default 60_000
+   */
   qrTimeout: number;
   /** Background re-check of connected sessions; `0` turns it off. @default 60_000 */
   recheckInterval: number;
   /** Deadline of `creating` (the user's wpp-create waits up to 30 s for a QR itself). @default 90_000 */
   createTimeout: number;
+  /**
+   * After a create whose outcome is unknown (timed out, aborted, network, 5xx), how long the collection keeps every
+   * other create back while it re-lists to find the new row (the server may still be working on it). @default 60_000
+   */
+  createSettleTimeout: number;
   /** Deadline of `disconnecting`. @default 30_000 */
   disconnectTimeout: number;
   /** Deadline of one list request. @default 30_000 */
@@ -61,9 +73,10 @@ export const DEFAULT_TIMINGS: Readonly<WppTimings> = Object.freeze({
   checkTimeout: 45_000,
   pendingPollInterval: 2_000,
   qrPollInterval: 2_000,
-  qrTimeout: 120_000,
+  qrTimeout: 60_000,
   recheckInterval: 60_000,
   createTimeout: 90_000,
+  createSettleTimeout: 60_000,
   disconnectTimeout: 30_000,
   listTimeout: 30_000,
   retryBaseDelay: 1_000,
@@ -82,6 +95,8 @@ export interface SessionInput {
   timings?: Partial<WppTimings>;
   /** The collection, told when the number is created or removed. */
   parent?: AnyActorRef;
+  /** A number the admin is adding here (its create timed out, then its row appeared): cancel removes it. */
+  isNew?: boolean;
 }
 
 /** A session machine's context. Read it through `sessionView`, not directly. */
@@ -90,6 +105,12 @@ export interface SessionContext {
   record: SessionRecord | null;
   qr: QrValue | null;
   qrExpiresAt: number | null;
+  /** Whether `qrExpiresAt` is known (this session asked for the QR, or the backend said when it issued it). */
+  qrDeadlineExact: boolean;
+  /** Whether the QR phase in progress was started here (create or start), so its deadline is exact. */
+  ownsQrPhase: boolean;
+  /** Whether the `checking` deadline runs (its first request got a slot). */
+  checkDeadlineArmed: boolean;
   error: SessionError | null;
   failedOperation: SessionOperation | null;
   reason: DisconnectReason | null;
@@ -113,14 +134,21 @@ export type SessionCommandEvent =
   | { type: 'session.reconnect' }
   | { type: 'session.refreshQr' }
   | { type: 'session.cancel' }
-  | { type: 'session.retry' };
+  | { type: 'session.retry' }
+  | { type: 'session.forget' };
 
 /** Everything a session machine receives: the admin's commands and, internally, the collection's row updates. */
-export type SessionEvent = SessionCommandEvent | { type: 'session.update'; record: SessionRecord };
+export type SessionEvent =
+  | SessionCommandEvent
+  | { type: 'session.update'; record: SessionRecord }
+  // From the session's own request actors: a request got its slot (the `checking` deadline starts then).
+  | { type: 'session.requestStarted' }
+  | { type: 'session.checkExpired' };
 
 /** What a session tells its collection. */
 export type SessionParentEvent =
   | { type: 'session.creating'; id: string }
   | { type: 'session.created'; id: string; integrationId: string }
-  | { type: 'session.createFailed'; id: string }
-  | { type: 'session.removed'; id: string; relist: boolean };
+  /** `unknown`: the create may still have made the number (timed out, aborted, network, 5xx). */
+  | { type: 'session.createFailed'; id: string; unknown: boolean }
+  | { type: 'session.removed'; id: string; relist: boolean; unknownCreate: boolean };

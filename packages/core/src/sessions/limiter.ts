@@ -58,3 +58,57 @@ export function createLimiter(limit: number) {
     }
   };
 }
+
+/**
+ * A gate for calls that change something at the server and must not overlap there (`create`): one runs at a time,
+ * others wait in order. Unlike `createLimiter`, a caller that gives up does not open the gate: it stays shut until the
+ * call itself settles (aborting a fetch does not stop the server), or `settleTimeout` after the caller gave up,
+ * for a backend that never settles. The caller still gets its abort at once.
+ *
+ * @example
+ * ```ts
+ * const createOne = createGate(60_000);
+ * const result = await createOne(signal, (s) => backend.create({ addNew: true }, s));
+ * ```
+ */
+export function createGate(settleTimeout: number) {
+  let busy = false;
+  const queue: Array<() => void> = [];
+  const open = () => {
+    const next = queue.shift();
+    if (next) next();
+    else busy = false;
+  };
+  return function run<T>(signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let release: (() => void) | null = null;
+      const go = () => {
+        let released = false;
+        release = () => {
+          if (released) return;
+          released = true;
+          open();
+        };
+        task(signal)
+          .then(resolve, reject)
+          .finally(() => {
+            signal.removeEventListener('abort', onAbort);
+            release!();
+          });
+      };
+      const onAbort = () => {
+        reject(signal.reason);
+        // A waiting caller leaves the line; a running call keeps the gate until it settles, or the bound.
+        if (release === null) queue.splice(queue.indexOf(go), 1);
+        else setTimeout(release, settleTimeout);
+      };
+      if (signal.aborted) return reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (busy) queue.push(go);
+      else {
+        busy = true;
+        go();
+      }
+    });
+  };
+}

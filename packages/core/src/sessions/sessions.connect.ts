@@ -13,7 +13,10 @@ export interface SessionsView {
   error: SessionError | null;
   /** Whether a list request is running after the first one. */
   isRefreshing: boolean;
-  /** Whether a new number is being created (`connectNew` waits until it is done). */
+  /**
+   * Whether a new number is being created, or a create whose outcome is unknown (timed out, 5xx) is being settled by
+   * re-listing: `connectNew` is ignored until it is done, so the server never runs two creates at once.
+   */
   isCreating: boolean;
   /** The key of the number being added, for the QR dialog, until it is dismissed or removed. */
   newSessionId: string | null;
@@ -39,7 +42,7 @@ export function sessionsView(snapshot: SnapshotFrom<SessionsMachine>): SessionsV
     ids: context.ids,
     error: context.error,
     isRefreshing: snapshot.matches({ ready: 'refreshing' }),
-    isCreating: context.creatingId !== null,
+    isCreating: context.creatingId !== null || context.unsettledCreate !== null,
     newSessionId: context.newSessionId,
     lastListedAt: context.lastListedAt,
     nextRetryAt: status === 'error' ? context.nextRetryAt : null,

@@ -1,9 +1,10 @@
 import { createActor, fromPromise, type InspectionEvent, type Observer } from 'xstate';
 import { WppError } from '../backend/backend.errors.js';
 import type { CreateResult, WppBackend } from '../backend/backend.port.js';
-import { sessionMachine } from '../session/session.machine.js';
-import type { WppTimings } from '../session/session.types.js';
-import { createLimiter } from './limiter.js';
+import { withSafeTexts } from '../backend/secrets.js';
+import { type SessionRequest, sessionMachine } from '../session/session.machine.js';
+import { DEFAULT_TIMINGS, type WppTimings } from '../session/session.types.js';
+import { createGate, createLimiter } from './limiter.js';
 import { sessionsMachine } from './sessions.machine.js';
 
 /** Options of `createSessionsMachine` and `createWppSessions`. */
@@ -47,27 +48,37 @@ function checkTimings(timings: Partial<WppTimings> | undefined): void {
  * const actor = createActor(machine, { input: { timings: { qrTimeout: 60_000 } } }).start();
  * ```
  */
-export function createSessionsMachine(backend: WppBackend, options: WppSessionsOptions = {}) {
+export function createSessionsMachine(source: WppBackend, options: WppSessionsOptions = {}) {
   checkTimings(options.timings);
+  const timings = { ...DEFAULT_TIMINGS, ...options.timings };
+  // A custom backend's texts are scrubbed of key-shaped secrets too (adapters also scrub the keys they know).
+  const backend = withSafeTexts(source);
   const limit = createLimiter(options.concurrency ?? 6);
-  // One `create` at a time over the whole collection, whatever path started it (connect new, or the admin's
-  // retry of a failed create while another number is being created): a second one waits for the first.
-  const createOne = createLimiter(1);
+  // One `create` at the server at a time, whatever path started it: the gate stays shut until the backend's call
+  // settles, also after its caller gave up (aborting a fetch does not stop the server), up to createSettleTimeout.
+  const createOne = createGate(timings.createSettleTimeout);
+  const request =
+    <T>(call: (ref: SessionRequest['ref'], signal: AbortSignal) => Promise<T>) =>
+    ({ input, signal }: { input: SessionRequest; signal: AbortSignal }) =>
+      limit(signal, () => {
+        input.started?.();
+        return withTimeout(signal, input.timeout, (s) => call(input.ref, s));
+      });
   const session = sessionMachine.provide({
     actors: {
-      getStatus: fromPromise(({ input, signal }) =>
-        limit(signal, () => withTimeout(signal, input.timeout, (s) => backend.getStatus(input.ref, s))),
-      ),
-      start: fromPromise(({ input, signal }) =>
-        limit(signal, () => withTimeout(signal, input.timeout, (s) => backend.start(input.ref, s))),
-      ),
+      getStatus: fromPromise(request(backend.getStatus)),
+      start: fromPromise(request(backend.start)),
       create: fromPromise(({ input, signal }) =>
-        createOne(signal, async () => checkCreated(await backend.create(input, signal))),
+        createOne(signal, (s) => backend.create(input, s)).then(checkCreated),
       ),
       disconnect: fromPromise(({ input, signal }) =>
         withTimeout(signal, input.timeout, (s) => backend.disconnect(input.ref, s)),
       ),
+      forget: fromPromise(({ input, signal }) =>
+        withTimeout(signal, input.timeout, (s) => backend.forget!(input.ref, s)),
+      ),
     },
+    guards: { hasForget: () => typeof source.forget === 'function' },
   });
   return sessionsMachine.provide({
     actors: {
@@ -101,8 +112,9 @@ export function createWppSessions(
 }
 
 /**
- * Runs one request with its own deadline: after `ms` its signal aborts with a retryable `timeout` WppError (which
- * backends reject with), and the request's slot is free again. The caller's signal still aborts it at once.
+ * Runs one request with its own deadline: after `ms` its signal aborts and the call rejects with a retryable
+ * `timeout` WppError, whether or not the backend honours its signal, so its slot is free again then. The caller's
+ * signal still aborts it at once.
  */
 function withTimeout<T>(
   signal: AbortSignal,
@@ -110,16 +122,25 @@ function withTimeout<T>(
   request: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const controller = new AbortController();
-  const forward = () => controller.abort(signal.reason);
-  if (signal.aborted) forward();
-  else signal.addEventListener('abort', forward, { once: true });
-  const timer = setTimeout(
-    () => controller.abort(new WppError('timeout', `No answer within ${Math.round(ms / 1000)} s`)),
-    ms,
-  );
-  return request(controller.signal).finally(() => {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', forward);
+  return new Promise<T>((resolve, reject) => {
+    const stop = (reason: unknown) => {
+      controller.abort(reason);
+      reject(reason);
+    };
+    const forward = () => stop(signal.reason);
+    const timer = setTimeout(
+      () => stop(new WppError('timeout', `No answer within ${Math.round(ms / 1000)} s`)),
+      ms,
+    );
+    if (signal.aborted) forward();
+    else signal.addEventListener('abort', forward, { once: true });
+    Promise.resolve()
+      .then(() => request(controller.signal))
+      .then(resolve, reject)
+      .finally(() => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', forward);
+      });
   });
 }
 

@@ -31,9 +31,21 @@ export const sessionsMachine = setup({
   delays: {
     listTimeout: ({ context }) => context.timings.listTimeout ?? DEFAULT_TIMINGS.listTimeout,
     retryDelay: ({ context }) => context.retryDelay,
+    // Re-lists while a create settles back off like retries, and the last one falls on the bound.
+    settleDelay: ({ context }) =>
+      Math.max(
+        0,
+        Math.min(
+          backoffDelay(context.settleChecks, { ...DEFAULT_TIMINGS, ...context.timings }),
+          (context.unsettledCreate?.until ?? 0) - Date.now(),
+        ),
+      ),
   },
   guards: {
-    isCreating: ({ context }) => context.creatingId !== null,
+    isCreating: ({ context }) => context.creatingId !== null || context.unsettledCreate !== null,
+    isCreateUnsettled: ({ context }) => context.unsettledCreate !== null,
+    isSettleOver: ({ context }) =>
+      context.unsettledCreate !== null && Date.now() >= context.unsettledCreate.until,
     canAutoRetry: ({ context }) =>
       context.attempt < (context.timings.retryAttempts ?? DEFAULT_TIMINGS.retryAttempts) &&
       (context.error?.retryable ?? false),
@@ -56,6 +68,12 @@ export const sessionsMachine = setup({
         const integrationId = context.refs[id]?.getSnapshot().context.record?.integrationId;
         if (integrationId) byIntegration.set(integrationId, id);
       }
+      // The row of a create whose outcome was unknown: listed now, and not listed when that create was asked for.
+      const known = new Set(context.knownAtCreate);
+      const createdRow = context.unsettledCreate
+        ? records.find((record) => !known.has(record.integrationId))
+        : undefined;
+      const staleCard = createdRow ? context.unsettledCreate?.id : null;
       const listed = new Set<string>();
       const added: SessionRecord[] = [];
       const order: string[] = [];
@@ -80,7 +98,8 @@ export const sessionsMachine = setup({
           ((context.spawnedAt[id] ?? 0) >= context.listSequence ||
             context.refs[id]?.getSnapshot().context.record === null),
       );
-      const removed = context.ids.filter((id) => !listed.has(id) && !kept.includes(id));
+      // Its error card gives way to the row's session (no stale card beside it).
+      const removed = context.ids.filter((id) => (!listed.has(id) && !kept.includes(id)) || id === staleCard);
       for (const id of removed) enqueue.stopChild(context.refs[id]!);
       enqueue.assign(({ spawn }) => {
         const refs = { ...context.refs };
@@ -93,11 +112,17 @@ export const sessionsMachine = setup({
           const id = record.integrationId;
           refs[id] = spawn('session', {
             id: `session:${id}`,
-            input: { id, record, timings: context.timings, parent: self },
+            input: {
+              id,
+              record,
+              timings: context.timings,
+              parent: self,
+              isNew: staleCard != null && record === createdRow,
+            },
           }) as SessionActorRef;
           spawnedAt[id] = context.listSequence;
         }
-        const ids = [...order, ...kept];
+        const ids = [...order, ...kept.filter((id) => id !== staleCard)];
         return {
           ids: sameList(ids, context.ids) ? context.ids : ids,
           refs,
@@ -111,7 +136,12 @@ export const sessionsMachine = setup({
           nextRetryAt: null,
           lastListedAt: Date.now(),
           newSessionId:
-            context.newSessionId !== null && refs[context.newSessionId] ? context.newSessionId : null,
+            staleCard != null && context.newSessionId === staleCard && createdRow
+              ? (byIntegration.get(createdRow.integrationId) ?? createdRow.integrationId)
+              : context.newSessionId !== null && refs[context.newSessionId]
+                ? context.newSessionId
+                : null,
+          ...(createdRow && { unsettledCreate: null, settleChecks: 0 }),
         };
       });
     }),
@@ -129,6 +159,10 @@ export const sessionsMachine = setup({
         spawnedAt: { ...context.spawnedAt, [id]: sequence },
         newSessionId: id,
         creatingId: id,
+        knownAtCreate: context.ids.flatMap((key) => {
+          const integrationId = context.refs[key]?.getSnapshot().context.record?.integrationId;
+          return integrationId ? [integrationId] : [];
+        }),
       };
     }),
     // A list asked for before the create answered may have read the table before the row was saved: it must not
@@ -187,6 +221,26 @@ export const sessionsMachine = setup({
       });
     }),
     dismissNew: assign({ newSessionId: null }),
+    // A create failed in a way that leaves its outcome unknown: hold every other create back while re-listing.
+    holdCreates: assign(({ context, event }) => {
+      const unknown =
+        (event.type === 'session.createFailed' && event.unknown) ||
+        (event.type === 'session.removed' && event.unknownCreate);
+      if (!unknown) return {};
+      // The card of a create already being settled was dismissed: keep settling it, to the same bound.
+      if (context.unsettledCreate !== null && event.type === 'session.removed') {
+        return { unsettledCreate: { ...context.unsettledCreate, id: null } };
+      }
+      return {
+        unsettledCreate: {
+          id: event.type === 'session.createFailed' ? event.id : null,
+          until: Date.now() + (context.timings.createSettleTimeout ?? DEFAULT_TIMINGS.createSettleTimeout),
+        },
+        settleChecks: 0,
+      };
+    }),
+    releaseCreates: assign({ unsettledCreate: null, settleChecks: 0 }),
+    countSettleCheck: assign({ settleChecks: ({ context }) => context.settleChecks + 1 }),
     setError: assign(({ event }) => ({
       error: toSessionError((event as unknown as { error: unknown }).error),
     })),
@@ -209,6 +263,9 @@ export const sessionsMachine = setup({
     error: null,
     newSessionId: null,
     creatingId: null,
+    knownAtCreate: [],
+    unsettledCreate: null,
+    settleChecks: 0,
     sequence: 0,
     listSequence: 0,
     lastListedAt: null,
@@ -243,7 +300,14 @@ export const sessionsMachine = setup({
     ready: {
       initial: 'idle',
       states: {
-        idle: {},
+        idle: {
+          after: {
+            settleDelay: [
+              { guard: 'isSettleOver', actions: 'releaseCreates' },
+              { guard: 'isCreateUnsettled', target: 'refreshing', actions: 'countSettleCheck' },
+            ],
+          },
+        },
         refreshing: {
           entry: 'startList',
           invoke: {
@@ -261,9 +325,13 @@ export const sessionsMachine = setup({
         'sessions.dismissNew': { actions: 'dismissNew' },
         'session.creating': { actions: 'setCreating' },
         'session.created': { actions: ['clearCreating', 'markCreated', 'dropDuplicate'] },
-        'session.createFailed': { target: '.refreshing', actions: 'clearCreating' },
+        'session.createFailed': { target: '.refreshing', actions: ['clearCreating', 'holdCreates'] },
         'session.removed': [
-          { guard: 'shouldRelist', target: '.refreshing', actions: 'removeSession' },
+          {
+            guard: 'shouldRelist',
+            target: '.refreshing',
+            actions: ['removeSession', 'holdCreates'],
+          },
           { actions: 'removeSession' },
         ],
       },

@@ -32,6 +32,15 @@ export interface SessionsContext {
   newSessionId: string | null;
   /** The key of the session whose `create` call is running: at most one per collection. */
   creatingId: string | null;
+  /** The integration ids listed when the running (or last) create was asked for: its row is the one not among them. */
+  knownAtCreate: string[];
+  /**
+   * A create whose outcome is unknown (timed out, aborted, 5xx): until its row is listed or `until` passes, no other
+   * create is sent. `id` is its error card's key, or `null` when the card is gone.
+   */
+  unsettledCreate: { id: string | null; until: number } | null;
+  /** Re-lists made while settling a create (their backoff). */
+  settleChecks: number;
   /** Counter for list requests and new keys. */
   sequence: number;
   /** The sequence number of the list request in flight. */

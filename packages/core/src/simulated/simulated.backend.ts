@@ -8,6 +8,7 @@ import type {
 } from '../backend/backend.port.js';
 import { normalizeQr, type QrValue } from '../backend/qr.js';
 import { parseSessionList } from '../backend/records.js';
+import { withSafeTexts } from '../backend/secrets.js';
 import { createSimulatedPlatform, type SimulatedPlatformOptions } from './simulated.platform.js';
 
 /** The backend operations, as counted and faulted by the simulated backend. */
@@ -66,7 +67,7 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
   const rows: Array<Record<string, unknown>> = [];
   let ids = 0;
   const stats: SimulatedStats = {
-    calls: { listSessions: 0, getStatus: 0, getQr: 0, create: 0, start: 0, disconnect: 0 },
+    calls: { listSessions: 0, getStatus: 0, getQr: 0, create: 0, start: 0, disconnect: 0, forget: 0 },
     inFlight: {},
     maxInFlight: {},
     maxInFlightTotal: 0,
@@ -191,10 +192,21 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
         const [row] = rows.splice(index, 1);
         if (typeof row!.settings === 'object' && row!.settings !== null) platform.stop(accountOf(row!));
       }),
+    forget: (ref, signal) =>
+      call('forget', ref, signal, () => {
+        const index = rows.findIndex((r) => r.id === ref.integrationId);
+        if (index >= 0) rows.splice(index, 1);
+      }),
   };
+  // Its texts are scrubbed like a real adapter's, of the keys it holds too.
+  const keys = () =>
+    rows.flatMap((row) => {
+      const key = (row.settings as { wppApiKey?: unknown } | null)?.wppApiKey;
+      return typeof key === 'string' ? [key] : [];
+    });
 
   return {
-    ...backend,
+    ...withSafeTexts(backend, keys),
     /** Scans the current QR of a number (by integration id or account number). Returns whether it linked. */
     scan(idOrAccount: string): boolean {
       const row = findRow(idOrAccount);

@@ -7,7 +7,8 @@ import type {
   StatusResult,
   WppBackend,
 } from '../backend/backend.port.js';
-import { describeValue, parseSessionList } from '../backend/records.js';
+import { collectSecrets, describeValue, parseSessionList } from '../backend/records.js';
+import { withSafeTexts } from '../backend/secrets.js';
 import { createdOf, errorText, qrOf, readBody, statusOf } from './supabase.responses.js';
 
 /** Options of `createSupabaseBackend`. Names default to the user's deployment. */
@@ -71,6 +72,8 @@ export function createSupabaseBackend(
   const listFunction = options.listFunction ?? 'messenger-integrations';
   const table = options.table ?? 'messenger_integrations';
   const force = options.forceStatus ?? true;
+  // Full keys and tokens seen in rows read from the table: scrubbed from every text the adapter hands out.
+  const secrets = new Set<string>();
 
   async function invoke(
     name: string,
@@ -117,6 +120,7 @@ export function createSupabaseBackend(
         `Reading ${table} failed${status ? ` (HTTP ${status})` : ''}: ${result.error.message ?? 'unknown error'}`,
       );
     }
+    collectSecrets(result.data, secrets);
     return parseSessionList(result.data);
   }
 
@@ -176,8 +180,9 @@ export function createSupabaseBackend(
   }
 
   async function disconnect(ref: SessionRef, signal: AbortSignal): Promise<void> {
+    let body: ReturnType<typeof readBody>;
     try {
-      readBody(
+      body = readBody(
         names.disconnect,
         await invoke(names.disconnect, signal, {
           method: 'POST',
@@ -185,36 +190,51 @@ export function createSupabaseBackend(
         }),
       );
     } catch (error) {
-      // Already gone is what the admin asked for: disconnect is idempotent from the library's side.
+      // 404 "WPP integration not found" may mean it is already gone (what the admin asked for), or that the function
+      // looked in the wrong place: only a fresh list can tell.
       if (
         error instanceof WppError &&
         error.code === 'not_found' &&
         /integration not found/i.test(error.message)
       ) {
-        return;
+        const listed = (await listSessions(signal)).some((r) => r.integrationId === ref.integrationId);
+        if (!listed) return;
+        throw new WppError('not_found', `${error.message}, yet the number is still listed`, {
+          retryable: true,
+        });
       }
-      // wpp-disconnect keeps the row when the upstream stop fails (500, typically an account already gone
-      // upstream) or when the row lacks its key or account number (400): such a number could never be removed.
-      // The row itself can still be deleted through the integrations function.
-      if (error instanceof WppError && (error.code === 'server' || error.code === 'bad_request')) {
-        await deleteRow(ref, signal, error);
-        return;
-      }
+      // Any other failure (a 500 when the upstream stop failed, a 400 for a row without its key) keeps the row: the
+      // upstream session may still run, so the row is never deleted behind the admin's back (see `forget`).
       throw error;
     }
-  }
-
-  async function deleteRow(ref: SessionRef, signal: AbortSignal, cause: WppError): Promise<void> {
-    const query = new URLSearchParams({ id: ref.integrationId });
-    try {
-      await invoke(`${listFunction}?${query}`, signal, { method: 'DELETE' });
-    } catch (error) {
-      if (signal.aborted) throw error;
-      throw new WppError(cause.code, `${cause.message}; removing the row failed too`, { cause: error });
+    if (body.success !== true && body.ok !== true && body.status !== 'disconnected') {
+      throw new WppError('bad_response', `${names.disconnect} answered without confirming the disconnect`);
     }
   }
 
-  return { listSessions, getStatus, getQr, create, start, disconnect };
+  async function forget(ref: SessionRef, signal: AbortSignal): Promise<void> {
+    const query = new URLSearchParams({ id: ref.integrationId });
+    readBody(listFunction, await invoke(`${listFunction}?${query}`, signal, { method: 'DELETE' }));
+  }
+
+  const backend: WppBackend = { listSessions, getStatus, getQr, create, start, disconnect, forget };
+  // Every method: a body that cannot be read (nested too deeply, a getter that throws) is a bad answer, not a
+  // network failure; then every text that leaves is scrubbed of the secrets read from rows and of key shapes.
+  const readable = Object.fromEntries(
+    Object.entries(backend).map(([name, method]) => [
+      name,
+      async (...args: unknown[]) => {
+        try {
+          return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (error) {
+          const signal = args[args.length - 1] as AbortSignal;
+          if (error instanceof WppError || signal.aborted) throw error;
+          throw new WppError('bad_response', `${name}: the answer could not be read (${String(error)})`);
+        }
+      },
+    ]),
+  ) as unknown as WppBackend;
+  return withSafeTexts(readable, () => secrets);
 }
 
 function transportError(name: string, error: unknown, signal: AbortSignal): unknown {

@@ -19,6 +19,7 @@ const bodyShape = z.looseObject({
   qr: z.optional(z.unknown()),
   qrCode: z.optional(z.unknown()),
   last_qr_b64: z.optional(z.unknown()),
+  last_qr_at: z.optional(z.unknown()),
   data: z.optional(z.unknown()),
   account_number: z.optional(z.unknown()),
   session: z.optional(z.unknown()),
@@ -94,7 +95,7 @@ export function statusOf(fn: string, body: Body, ref?: SessionRef): StatusResult
       const qr = qrOf(body);
       return qr === null
         ? { status: 'pending', detail: 'QR code not ready yet' }
-        : { status: 'qr_issued', qr };
+        : withIssuedAt({ status: 'qr_issued', qr }, body.last_qr_at);
     }
     case 'pending': {
       // A QR may arrive with a "starting" word (wpp-create reports timeouts as starting).
@@ -110,7 +111,7 @@ export function statusOf(fn: string, body: Body, ref?: SessionRef): StatusResult
         'bad_response',
         word === undefined
           ? `${fn} answered without a status`
-          : `${fn} answered with an unknown status ${JSON.stringify(word).slice(0, 40)}`,
+          : `${fn} answered with an unknown status ${typeof word === 'string' ? `"${word.slice(0, 40)}"` : describeValue(word)}`,
       );
   }
 }
@@ -132,6 +133,12 @@ export function createdOf(body: Body): {
     integrationId: typeof body.integration_id === 'string' ? body.integration_id : null,
     status: statusOf('wpp-create', body),
   };
+}
+
+// `last_qr_at` (ISO text) says when the backend issued this QR; a time in the future or unreadable is ignored.
+function withIssuedAt(result: StatusResult & { status: 'qr_issued' }, lastQrAt: unknown): StatusResult {
+  const at = typeof lastQrAt === 'string' ? Date.parse(lastQrAt) : Number.NaN;
+  return Number.isFinite(at) && at <= Date.now() ? { ...result, issuedAt: at } : result;
 }
 
 function withDetail<T extends { status: string }>(result: T, detail: string | undefined): T {

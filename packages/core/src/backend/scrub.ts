@@ -1,0 +1,45 @@
+import { maskApiKey } from './mask.js';
+
+// What a secret looks like when nobody told us it is one. Each match must hold a letter and a digit, so words,
+// dates, phone-like session ids (`0000000000001`) and UUIDs (their parts are at most 12 long) are left alone.
+const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+// `wppk_…`, `sk_live_…`, `pk_test_…`: a short prefix, an underscore, then 16 or more key characters.
+const PREFIXED_KEY = /\b[A-Za-z][A-Za-z0-9]{0,11}_[A-Za-z0-9_-]{16,}/g;
+// A bare opaque token: 32 or more base64 / hex characters in a row.
+const OPAQUE_TOKEN = /[A-Za-z0-9+/=_]{32,}/g;
+const LETTER_AND_DIGIT = /^(?=.*[A-Za-z])(?=.*[0-9])/;
+// A known secret shorter than this is not looked for (it would match ordinary text).
+const MIN_KNOWN_LENGTH = 8;
+
+const maskMatch = (match: string) => (LETTER_AND_DIGIT.test(match) ? maskApiKey(match)! : match);
+
+/**
+ * Masks every secret in a text the way `maskApiKey` masks an API key (`••••wxyz`): the `known` secrets (full keys
+ * and JWTs an adapter read from rows), also when the text was cut off in the middle of one, and anything shaped like
+ * a JWT, a prefixed API key (`wppk_…`, `sk_live_…`) or a long opaque token. Backends echo upstream errors verbatim
+ * (`Failed to get initial token: 403 {"error":"Invalid API key wppk_…"}`), so every text that leaves an adapter goes
+ * through here.
+ *
+ * @example
+ * ```ts
+ * scrubSecrets('Invalid API key wppk_0123456789abcdef0123'); // 'Invalid API key ••••0123'
+ * scrubSecrets('token abcd1234efgh5678 refused', ['abcd1234efgh5678']); // 'token ••••5678 refused'
+ * ```
+ */
+export function scrubSecrets(text: string, known: Iterable<string> = []): string {
+  let result = text;
+  for (const secret of known) {
+    if (secret.length < MIN_KNOWN_LENGTH) continue;
+    result = result.split(secret).join(maskApiKey(secret)!);
+    // A copy cut short (bodies are quoted up to 40 characters) still starts with the secret's first characters.
+    const head = secret.slice(0, MIN_KNOWN_LENGTH);
+    let at = result.indexOf(head);
+    while (at !== -1) {
+      let end = at + head.length;
+      while (end < result.length && /[^\s"',;}]/.test(result[end]!)) end += 1;
+      result = `${result.slice(0, at)}••••${result.slice(end)}`;
+      at = result.indexOf(head, at + 4);
+    }
+  }
+  return result.replace(JWT, maskMatch).replace(PREFIXED_KEY, maskMatch).replace(OPAQUE_TOKEN, maskMatch);
+}
