@@ -20,10 +20,14 @@ interface Row {
   meta: ReliabilityMeta;
 }
 
+/** Set by `npm run test:reliability`, the one command that exists to write the report (`npm test` leaves it). */
+export const WRITE_REPORT_ENV = 'WRITE_RELIABILITY_REPORT';
+
 /**
  * Gathers the figures and invariants the reliability tests attach to `task.meta` and writes `docs/RELIABILITY.md`
- * once a run of every test file ends. A partial run (one file, a filter) writes nothing, so it cannot replace the
- * full report with a part of it.
+ * once a run of every test file ends, only when `WRITE_RELIABILITY_REPORT=1` (`npm run test:reliability` sets it),
+ * so `npm test` leaves the tracked report as it found it. A partial run (one file, a filter) writes nothing either,
+ * so it cannot replace the full report with a part of it.
  *
  * @example
  * ```ts
@@ -33,6 +37,12 @@ interface Row {
  */
 export default class ReliabilityReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: string): void {
+    if (process.env[WRITE_REPORT_ENV] !== '1') {
+      console.log(
+        `[reliability] docs/RELIABILITY.md is written by \`npm run test:reliability\` only; left as it is`,
+      );
+      return;
+    }
     const expected = readdirSync(TEST_DIR).filter((name) => /\.test\.tsx?$/.test(name));
     const ran = new Set(testModules.map((module) => basename(module.moduleId)));
     const missing = expected.filter((name) => !ran.has(name));
@@ -75,7 +85,7 @@ function render(rows: Row[], failed: Failure[]): string {
     '',
     '<!-- Written by reliability/support/reliability.reporter.ts at the end of a run of the reliability suite. -->',
     '',
-    `Mode: **${full ? 'full' : 'shortened'}** (${full ? '`npm run test:reliability`, or `npm test` with `FULL_SOAK=1` as in CI' : '`npm test`; the full run is `npm run test:reliability`'}).`,
+    `Mode: **${full ? 'full' : 'shortened'}** (${full ? '`npm run test:reliability`' : '`FULL_SOAK` unset; the full run is `npm run test:reliability`'}).`,
     `Result: **${failed.length === 0 ? 'every check passed' : `${failed.length} check(s) failed`}**.`,
     'Every figure below was measured by the run that wrote this file; each line names the command that reproduces it',
     '(run from the repository root; `FULL_SOAK=1` selects the full sizes).',
