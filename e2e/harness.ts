@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import jsQR from 'jsqr';
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { type StaticServer, startStaticServer } from '../scripts/static-server.mjs';
+import { type LocalBackendSession, type StaticServer, startStaticServer } from '../scripts/static-server.mjs';
 
-export type { StaticServer };
+export type { LocalBackendSession, StaticServer };
 
 /** Absolute path of the repository root. */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -216,15 +216,19 @@ export class ConsoleWatch {
 // Static server for the built panel
 
 /**
- * Serves the built panel with `npm start`'s own static server (scripts/static-server.mjs) on a free port.
+ * Serves the built panel with `npm start`'s own static server (scripts/static-server.mjs) on a free port. `session`
+ * names the local backend the panel's pages get (read at each request, so a restarted backend is picked up).
  *
  * @example
- * const panel = await serveStatic(PANEL_DIST);
- * await page.goto(`${panel.url}/?backend=${backendUrl}`);
+ * const panel = await serveStatic(PANEL_DIST, () => backend);
+ * await page.goto(`${panel.url}/?org=${orgA.id}`);
  * await panel.close();
  */
-export function serveStatic(root: string): Promise<StaticServer> {
-  return startStaticServer(root, 0);
+export function serveStatic(
+  root: string,
+  session: () => LocalBackendSession | null = () => null,
+): Promise<StaticServer> {
+  return startStaticServer(root, 0, { session });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -255,25 +259,33 @@ const CHILD_ENTRY = fileURLToPath(new URL('./backend-child.ts', import.meta.url)
 
 /**
  * Starts `examples/local-backend` in a child process (its own process group) on `port` (0 = free port) over
- * `dataDir`, and waits until it prints its address. Restart = `stop()` then `startBackend` with the same port
+ * `dataDir`, allowing `allowedOrigins` (the panel's), and waits until it prints its address. Restart = `stop()` then `startBackend` with the same port
  * and folder.
  *
  * @example
- * const backend = await startBackend({ dataDir: makeTempDir('wpp-e2e-data-') });
+ * const backend = await startBackend({ dataDir: makeTempDir('wpp-e2e-data-'), allowedOrigins: [panel.url] });
  * const [orgA] = backend.organizations;
  * await backend.stop();
  */
 export async function startBackend(options: {
   dataDir: string;
   port?: number;
+  /** Browser origins the backend lets call (the panel's). */
+  allowedOrigins?: string[];
   readyTimeoutMs?: number;
 }): Promise<BackendProcess> {
   installExitHook();
-  const { dataDir, port = 0, readyTimeoutMs = 60_000 } = options;
+  const { dataDir, port = 0, allowedOrigins = [], readyTimeoutMs = 60_000 } = options;
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', CHILD_ENTRY], {
     cwd: REPO_ROOT,
     detached: true,
-    env: { ...process.env, E2E_PORT: String(port), E2E_DATA_DIR: dataDir, NODE_ENV: 'test' },
+    env: {
+      ...process.env,
+      E2E_PORT: String(port),
+      E2E_DATA_DIR: dataDir,
+      E2E_ALLOWED_ORIGINS: allowedOrigins.join(','),
+      NODE_ENV: 'test',
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const pid = child.pid;
@@ -343,7 +355,8 @@ export async function startBackend(options: {
 // Dev endpoints of the local backend
 
 /**
- * Calls a `/dev/*` endpoint of the local backend and returns its JSON; throws with the body on non-2xx.
+ * Calls a `/dev/*` endpoint of the local backend (with its anon key and the organization's token: every dev route
+ * acts inside the token's organization) and returns its JSON; throws with the body on non-2xx.
  *
  * @example
  * await devCall(backend, 'POST', '/dev/scan', { integration_id: id }, orgA.token);

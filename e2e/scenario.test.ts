@@ -109,7 +109,7 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     });
 
   const url = (org: Organization, extra: Record<string, number> = {}) => {
-    const params = new URLSearchParams({ backend: backend.url, org: org.id });
+    const params = new URLSearchParams({ org: org.id });
     for (const [key, value] of Object.entries({ ...BASE_TIMINGS, ...extra })) params.set(key, String(value));
     return `${panel.url}/?${params}`;
   };
@@ -190,7 +190,60 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     latencyMs?: number;
     timeoutRate?: number;
     seed?: number;
-  }) => devCall(backend, 'POST', '/dev/faults', faults);
+  }) => devCall(backend, 'POST', '/dev/faults', faults, orgA.token);
+
+  /** Platform timing is per organization: both get it. */
+  const configureBoth = async (config: Record<string, number>) => {
+    for (const org of [orgA, orgB]) await devCall(backend, 'POST', '/dev/config', config, org.token);
+  };
+
+  // The "Демо" menu of the panel: what a newcomer uses instead of curl.
+  const demoMenu = (): Locator => page.getByRole('region', { name: 'Демо: имитация платформы WPP' });
+  const openDemo = async (): Promise<void> => {
+    const toggle = button(page, 'Демо');
+    await expect.poll(() => toggle.isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await expect.poll(() => demoMenu().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+  };
+  /** Presses a button of the menu and waits until it is done (its buttons are enabled again). */
+  const pressInDemo = async (name: string): Promise<void> => {
+    await openDemo();
+    await button(demoMenu(), name).click();
+    await expect.poll(() => button(demoMenu(), name).isEnabled(), { timeout: UI_TIMEOUT }).toBe(true);
+  };
+  /** Chooses a fault preset in the menu; waits until the menu shows it chosen and the backend has it. */
+  const demoFaults = async (name: string, expected: Record<string, number>): Promise<void> => {
+    await pressInDemo(name);
+    await expect
+      .poll(() => button(demoMenu(), name).getAttribute('aria-pressed'), { timeout: UI_TIMEOUT })
+      .toBe('true');
+    const { faults } = await devCall<{ faults: Record<string, number> }>(
+      backend,
+      'GET',
+      '/dev/faults',
+      undefined,
+      orgA.token,
+    );
+    expect(faults).toMatchObject({
+      errorRate: 0,
+      latencyMs: 0,
+      timeoutRate: 0,
+      malformedRate: 0,
+      ...expected,
+    });
+  };
+  /** Takes a number offline or back through the menu. */
+  const demoNumber = async (integrationId: string, name: 'Снять с сети' | 'Вернуть в сеть') => {
+    await openDemo();
+    await demoMenu().getByRole('combobox', { name: 'Номер' }).selectOption(integrationId);
+    await pressInDemo(name);
+  };
+  const closeDemo = async (): Promise<void> => {
+    await button(demoMenu(), 'Без сбоев').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => demoMenu().count(), { timeout: UI_TIMEOUT }).toBe(0);
+    expect(await button(page, 'Демо').evaluate((el) => el === document.activeElement)).toBe(true);
+  };
 
   /** Presses Tab (at most `max` times) until `target` has the focus; fails when it never gets there. */
   const tabTo = async (target: Locator, max = 30): Promise<void> => {
@@ -231,15 +284,18 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       if (file.endsWith('.png')) rmSync(join(SCREENSHOT_DIR, file));
     }
     dataDir = makeTempDir('wpp-e2e-data-');
-    [backend, panel, browser] = await Promise.all([
-      startBackend({ dataDir }),
-      serveStatic(PANEL_DIST),
+    // The panel's server hands the running backend's session to the panel's own pages, as npm start does.
+    panel = await serveStatic(PANEL_DIST, () =>
+      backend ? { url: backend.url, anonKey: backend.anonKey, organizations: backend.organizations } : null,
+    );
+    [backend, browser] = await Promise.all([
+      startBackend({ dataDir, allowedOrigins: [panel.url] }),
       launchBrowser(CHROMIUM!),
     ]);
     [orgA, orgB] = backend.organizations as [Organization, Organization];
     expect(orgA && orgB, 'the local backend seeds two organizations').toBeTruthy();
     // The platform keeps its QRs still and alive for long: what expires in step 6 is the panel's own deadline.
-    await devCall(backend, 'POST', '/dev/config', { qrRotateMs: 600_000, qrExpireMs: 600_000 });
+    await configureBoth({ qrRotateMs: 600_000, qrExpireMs: 600_000 });
     watch = new ConsoleWatch(browser.context);
     page = await openPage();
   });
@@ -271,7 +327,7 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       expect(await qrDialog().getByTestId('qr').getAttribute('data-kind')).toBe('text');
       await shoot(page, '02-qr');
       // The platform rotates its QR: the drawn one follows (and is still the issued one).
-      await devCall(backend, 'POST', '/dev/config', { qrRotateMs: 1_000 });
+      await devCall(backend, 'POST', '/dev/config', { qrRotateMs: 1_000 }, orgA.token);
       try {
         await expect
           .poll(async () => decodeQrPng(await qrDialog().getByTestId('qr').screenshot()), {
@@ -280,7 +336,7 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
           .not.toBe(payload);
         await expectDrawnQr(orgA, first.id);
       } finally {
-        await devCall(backend, 'POST', '/dev/config', { qrRotateMs: 600_000 });
+        await devCall(backend, 'POST', '/dev/config', { qrRotateMs: 600_000 }, orgA.token);
       }
       await expectDrawnQr(orgA, first.id);
     },
@@ -374,34 +430,54 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     },
   );
 
-  step('7. a number taken offline through /dev/ turns "🔴 Отключено" after "Обновить статусы"', async () => {
-    await devCall(backend, 'POST', '/dev/drop', { integration_id: second.id }, orgA.token);
-    await button(page, 'Обновить статусы').click();
-    await expect
-      .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
-      .toContain('🔴 Отключено');
-    expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
-    // A reason next to the badge: the panel's words or the platform's own ("Account is offline").
-    expect(await card(second.number).textContent()).toMatch(/Номер не в сети|Account is offline/);
-    await shoot(page, '09-offline');
-  });
+  step(
+    '7. the "Демо" menu takes a number offline ("🔴 Отключено"), brings it back, and offline again',
+    async () => {
+      await demoNumber(second.id, 'Снять с сети');
+      await expect
+        .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🔴 Отключено');
+      expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+      await demoNumber(second.id, 'Вернуть в сеть');
+      await expect
+        .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
+      await expect
+        .poll(() => demoMenu().getByRole('status').textContent(), { timeout: UI_TIMEOUT })
+        .toContain('номер снова в сети');
+      await shoot(page, '09-demo-menu');
+      await demoNumber(second.id, 'Снять с сети');
+      await expect
+        .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🔴 Отключено');
+      await closeDemo();
+      expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+      // A reason next to the badge: the panel's words or the platform's own ("Account is offline").
+      expect(await card(second.number).textContent()).toMatch(/Номер не в сети|Account is offline/);
+      await shoot(page, '09-offline');
+    },
+  );
 
   step('8. disconnect: confirm, pending, gone; still gone after a reload', async () => {
-    await button(card(second.number), 'Отключить').click();
-    await expect.poll(() => confirmDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
-    await shoot(page, '10-disconnect-confirm');
-    await setFaults({ latencyMs: 1_500 }); // slow enough to see the pending state
+    // Slow enough to see the pending state, through the "Демо" menu (before the modal dialog covers the page).
+    await demoFaults('Медленно (+1,5 с)', { latencyMs: 1_500 });
+    await closeDemo();
     try {
+      await button(card(second.number), 'Отключить').click();
+      await expect.poll(() => confirmDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+      await shoot(page, '10-disconnect-confirm');
       await button(confirmDialog(), 'Отключить').click();
       await expect
         .poll(() => confirmDialog().textContent(), { timeout: UI_TIMEOUT })
         .toContain('Отключение…');
       await shoot(page, '11-disconnecting');
       await expect.poll(() => card(second.number).count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await expect.poll(() => confirmDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await demoFaults('Без сбоев', {});
+      await closeDemo();
     } finally {
       await setFaults({});
     }
-    await expect.poll(() => confirmDialog().count()).toBe(0);
     expect((await listWpp(orgA)).map((row) => row.id)).toEqual([first.id]);
     await page.reload();
     await expect
@@ -428,8 +504,8 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     async () => {
       const port = backend.port;
       await backend.stop();
-      backend = await startBackend({ dataDir, port });
-      await devCall(backend, 'POST', '/dev/config', { qrRotateMs: 600_000, qrExpireMs: 600_000 });
+      backend = await startBackend({ dataDir, port, allowedOrigins: [panel.url] });
+      await configureBoth({ qrRotateMs: 600_000, qrExpireMs: 600_000 });
       await page.goto(url(orgA));
       await expect
         .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
@@ -464,14 +540,17 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
   /** The fault run proper, on the current `page`. */
   const faultRun = () =>
     watch.allowing(INJECTED_HTTP_ERRORS, async () => {
-      // The list fails: the panel says why and offers a retry, keeping the card it had.
-      await setFaults({ errorRate: 1 });
+      // The list fails: the panel says why and offers a retry, keeping the card it had. (Faults through the
+      // "Демо" menu; the malformed answers below have no button there.)
+      await demoFaults('Ошибка сервера', { errorRate: 1 });
+      await closeDemo();
       await button(page, 'Обновить статусы').click();
       const alert = page.getByRole('alert').filter({ hasText: 'Не удалось загрузить подключения' });
       await expect.poll(() => alert.isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
       expect(await alert.textContent()).toMatch(/Ошибка сервера: .*Injected fault/);
       await shoot(page, '15-fault-list-error');
-      await setFaults({ latencyMs: 600 });
+      await demoFaults('Медленно (+1,5 с)', { latencyMs: 1_500 });
+      await closeDemo();
       await button(alert, 'Попробовать снова').click();
       await expect.poll(() => alert.count(), { timeout: UI_TIMEOUT }).toBe(0);
       await expect
@@ -480,7 +559,8 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
 
       // A status check fails: the card shows the reason, and retries by itself after a delay. The page's clock is
       // paused once the error shows, so no automatic retry can run before the admin's "Попробовать снова".
-      await setFaults({ errorRate: 1 });
+      await demoFaults('Ошибка сервера', { errorRate: 1 });
+      await closeDemo();
       const checkedAt = Date.now();
       await button(card(first.number), 'Проверить').click();
       // Two automatic retries first (1 s, 2 s), so the countdown shows a few seconds on the screenshot.
