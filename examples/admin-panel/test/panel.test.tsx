@@ -236,6 +236,33 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     expect(button('Подключить WhatsApp')).toBeTruthy();
   });
 
+  it('a disconnect the backend refuses keeps the number; removing only its row takes a warned second step', async () => {
+    const backend = simulated({
+      sessions: [{ state: 'connected' }],
+      fault: (operation) =>
+        operation === 'disconnect' ? { kind: 'error', code: 'server', message: 'upstream stop failed' } : null,
+    });
+    renderPanel({ backend, strict });
+    await advance(300);
+    fireEvent.click(button('Отключить', cardOf('0000000000001')));
+    const dialog = screen.getByRole('dialog', { name: 'Отключение WhatsApp' });
+    fireEvent.click(button('Отключить', dialog));
+    await advance(100);
+    expect(within(dialog).getByRole('alert').textContent).toContain('Не удалось отключить. Ошибка сервера');
+    // Nothing was deleted behind the admin's back: the number is still listed.
+    expect(cards()).toHaveLength(1);
+    expect(backend.stats().calls.forget).toBe(0);
+    fireEvent.click(button('Удалить только запись…', dialog));
+    expect(within(dialog).getAllByRole('alert').at(-1)!.textContent).toMatch(
+      /только из панели.*может продолжать работать/,
+    );
+    expect(backend.stats().calls.forget).toBe(0);
+    fireEvent.click(button('Удалить запись', dialog));
+    await advance(100);
+    expect(backend.stats().calls.forget).toBe(1);
+    expect(cards()).toHaveLength(0);
+  });
+
   it('"Обновить статусы" re-checks every session', async () => {
     const backend = simulated({ sessions: [{ state: 'connected' }, { state: 'connected' }] });
     renderPanel({ backend, strict, timings: { recheckInterval: 0 } });

@@ -66,5 +66,10 @@ export function replaySafeBackend(backend: WppBackend): WppBackend {
     start: (ref, signal) => defer(`start:${ref.integrationId}`, signal, () => backend.start(ref, signal)),
     disconnect: (ref, signal) =>
       defer(`disconnect:${ref.integrationId}`, signal, () => backend.disconnect(ref, signal)),
+    // Only where the backend has it: a session offers `forget` only then.
+    ...(backend.forget && {
+      forget: (ref, signal) =>
+        defer(`forget:${ref.integrationId}`, signal, () => backend.forget!(ref, signal)),
+    }),
   };
 }

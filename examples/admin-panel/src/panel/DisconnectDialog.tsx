@@ -1,5 +1,5 @@
 import { useWppSession } from '@wpp-sessions/react';
-import { Power } from 'lucide-react';
+import { Power, Trash2 } from 'lucide-react';
 import { type RefObject, useEffect, useState } from 'react';
 import { Dialog } from './Dialog.js';
 import { ErrorText } from './ErrorText.js';
@@ -13,6 +13,8 @@ import { Button, Spinner } from './ui.js';
  * The dialog remembers whether it sent the disconnect itself: a session that was already in `error` when it opened
  * (its status check failed, or its saved row is unusable) is disconnected by "Отключить" like any other; only a
  * disconnect sent from here and failed shows "Не удалось отключить" and "Попробовать снова" (which repeats it).
+ * When the backend can delete the row alone (`canForget`), a failed disconnect also offers "Удалить только запись":
+ * a second step that warns that the number may keep running on the platform, and asks again.
  *
  * @example
  * ```tsx
@@ -30,6 +32,7 @@ export function DisconnectDialog({
 }) {
   const session = useWppSession(id);
   const [sent, setSent] = useState(false);
+  const [forgetting, setForgetting] = useState(false);
   const gone = session === null;
   useEffect(() => {
     if (gone) onClose();
@@ -65,6 +68,12 @@ export function DisconnectDialog({
           Не удалось отключить. <ErrorText error={session.error} />
         </p>
       )}
+      {failed && forgetting && (
+        <p className="note note-warning" role="alert">
+          Запись будет удалена только из панели. Сессия на платформе может продолжать работать (и
+          оплачиваться): остановите её там сами.
+        </p>
+      )}
       <div className="dialog-actions">
         <Button variant="outline" onClick={onClose}>
           {pending ? 'Закрыть' : 'Отмена'}
@@ -73,14 +82,25 @@ export function DisconnectDialog({
           <Button variant="destructive" disabled>
             <Spinner /> Отключение…
           </Button>
-        ) : failed ? (
-          <Button
-            variant="destructive"
-            onClick={again}
-            disabled={!session.canRetry && !session.canDisconnect}
-          >
-            <Power size={16} aria-hidden="true" /> Попробовать снова
+        ) : failed && forgetting ? (
+          <Button variant="destructive" onClick={session.forget} disabled={!session.canForget}>
+            <Trash2 size={16} aria-hidden="true" /> Удалить запись
           </Button>
+        ) : failed ? (
+          <>
+            {session.canForget && (
+              <Button variant="outline" onClick={() => setForgetting(true)}>
+                <Trash2 size={16} aria-hidden="true" /> Удалить только запись…
+              </Button>
+            )}
+            <Button
+              variant="destructive"
+              onClick={again}
+              disabled={!session.canRetry && !session.canDisconnect}
+            >
+              <Power size={16} aria-hidden="true" /> Попробовать снова
+            </Button>
+          </>
         ) : (
           <Button variant="destructive" onClick={disconnect} disabled={!session.canDisconnect}>
             <Power size={16} aria-hidden="true" /> Отключить
