@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const core = (entry: string) => fileURLToPath(new URL(`../../packages/core/src/${entry}.ts`, import.meta.url));
+const core = (entry: string) =>
+  fileURLToPath(new URL(`../../packages/core/src/${entry}.ts`, import.meta.url));
 
 export default defineConfig({
   resolve: {
