@@ -26,8 +26,11 @@ export interface BundleSizes {
   entries: { supabase: BundleSize; testing: BundleSize; normalize: BundleSize };
   /** `createWppSessions` alone: the two machines, the limiter and what they import. */
   machines: BundleSize;
-  /** Minified bytes each source file adds to P5-app (built from `src`, so files can be told apart). */
-  breakdown: Array<{ file: string; minified: number }>;
+  /** Minified bytes each source file adds to P5 and to P5-app (built from `src`, so files can be told apart). */
+  breakdown: {
+    main: Array<{ file: string; minified: number }>;
+    app: Array<{ file: string; minified: number }>;
+  };
 }
 
 const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,7 +64,7 @@ async function measure(contents: string, external: string[]): Promise<BundleSize
   return { minified: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
 }
 
-async function breakdown(contents: string, external: string[]): Promise<BundleSizes['breakdown']> {
+async function breakdown(contents: string, external: string[]): Promise<BundleSizes['breakdown']['app']> {
   const result = await build({
     stdin: { contents, resolveDir: BENCH_DIR, sourcefile: 'entry.js', loader: 'js' },
     alias: SRC_ALIAS,
@@ -111,6 +114,6 @@ export async function bundleSizes(): Promise<BundleSizes> {
       normalize: await measure("export * from '@wpp-sessions/core/normalize';\n", external),
     },
     machines: await measure("export { createWppSessions } from '@wpp-sessions/core';\n", external),
-    breakdown: await breakdown(app, external),
+    breakdown: { main: await breakdown(both, external), app: await breakdown(app, external) },
   };
 }
