@@ -36,6 +36,8 @@ export interface ProbeFigures {
   maxInFlightPerSession: number;
   /** The most `create` calls in flight at once over the whole backend. */
   maxCreatesInFlight: number;
+  /** The most creates the backend worked on at once (until each settled, also after its caller gave up). */
+  maxCreatesRunning: number;
   /** The most status/QR/start calls in flight at once (the collection's concurrency limit covers these). */
   maxLimitedInFlight: number;
   /** The longest call, start to answer or abort, in ms, by operation. */
@@ -73,6 +75,7 @@ export function createProbe(inner: WppBackend, now: () => number = () => Date.no
     create: 0,
     start: 0,
     disconnect: 0,
+    forget: 0,
   };
   const longest: Record<Operation, number> = { ...calls };
   const open = new Set<CallRecord>();
@@ -82,6 +85,10 @@ export function createProbe(inner: WppBackend, now: () => number = () => Date.no
   let maxLimited = 0;
   let creates = 0;
   let maxCreates = 0;
+  // Creates the backend is still working on: counted until the backend's promise settles, not until the caller's
+  // abort (aborting a fetch does not stop the server).
+  let createsRunning = 0;
+  let maxCreatesRunning = 0;
   let maxPerKey = 0;
   let maxKey: string | null = null;
   let maxPerSession = 0;
@@ -149,6 +156,13 @@ export function createProbe(inner: WppBackend, now: () => number = () => Date.no
     } catch (error) {
       promise = Promise.reject(error);
     }
+    if (operation === 'create') {
+      maxCreatesRunning = Math.max(maxCreatesRunning, ++createsRunning);
+      const done = () => {
+        createsRunning -= 1;
+      };
+      promise.then(done, done);
+    }
     return promise.then(
       (value) => {
         if (operation === 'listSessions' && record.end === null) {
@@ -181,6 +195,9 @@ export function createProbe(inner: WppBackend, now: () => number = () => Date.no
     create: (params, signal) => wrap('create', null, signal, () => inner.create(params, signal)),
     start: (ref, signal) => wrap('start', ref, signal, () => inner.start(ref, signal)),
     disconnect: (ref, signal) => wrap('disconnect', ref, signal, () => inner.disconnect(ref, signal)),
+    ...(inner.forget && {
+      forget: (ref, signal) => wrap('forget', ref, signal, () => inner.forget!(ref, signal)),
+    }),
   };
 
   return {
@@ -206,6 +223,7 @@ export function createProbe(inner: WppBackend, now: () => number = () => Date.no
         maxInFlightKey: maxKey,
         maxInFlightPerSession: maxPerSession,
         maxCreatesInFlight: maxCreates,
+        maxCreatesRunning,
         maxLimitedInFlight: maxLimited,
         longest: { ...longest },
         foreignRejections,

@@ -7,6 +7,7 @@ export const SECTIONS = [
   'Fault soak: local backend over HTTP',
   'Isolation: row-level security',
   'Secrets and input safety',
+  'Boundary: a backend that misbehaves',
   'Bugs found and fixed',
 ] as const;
 

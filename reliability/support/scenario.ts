@@ -226,6 +226,7 @@ export const timingsArb: fc.Arbitrary<WppTimings> = fc
     qrTimeout: between(500, 20_000),
     recheckInterval: fc.oneof(fc.constant(0), between(200, 10_000)),
     createTimeout: between(500, 15_000),
+    createSettleTimeout: between(300, 15_000),
     disconnectTimeout: between(300, 8_000),
     listTimeout: between(300, 8_000),
     retryBaseDelay: between(20, 2_000),
@@ -262,11 +263,14 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
  * await vi.advanceTimersByTimeAsync(restBound({ ...DEFAULT_TIMINGS, checkTimeout: 1_000 }));
  * ```
  */
-export function restBound(t: WppTimings): number {
-  const retryCycle = t.checkTimeout + 1.25 * t.retryMaxDelay + t.pendingPollInterval + t.qrPollInterval;
+export function restBound(t: WppTimings, queue = 0): number {
+  // A check may first wait for a slot behind other sessions' requests (`queue`): its deadline starts after that.
+  const retryCycle =
+    queue + t.checkTimeout + 1.25 * t.retryMaxDelay + t.pendingPollInterval + t.qrPollInterval;
   const listCycle = t.listTimeout + 1.25 * t.retryMaxDelay;
   return Math.ceil(
     t.createTimeout +
+      t.createSettleTimeout +
       t.disconnectTimeout +
       t.qrTimeout +
       t.recheckInterval +
@@ -410,11 +414,14 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
 
     // No more admin commands: the backend hangs, says "starting" forever, or fails. Everything must come to rest.
     scripted.settle(scenario.final);
-    await advance(restBound(timings));
+    // Each session's request may wait for every other session's, each ended by requestTimeout at the latest.
+    const queue = Math.ceil(watcher.figures().sessions / scenario.concurrency) * timings.requestTimeout;
+    const rest = restBound(timings, queue);
+    await advance(rest);
     const seqAtRest = probe.seq();
     const busy = watcher.sessionsIn(['creating', 'checking', 'disconnecting', 'qr_issued']);
     if (busy.length > 0) {
-      violations.push(`after ${restBound(timings)} ms without commands, still busy: ${busy.join(', ')}`);
+      violations.push(`after ${rest} ms without commands, still busy: ${busy.join(', ')}`);
     }
     await advance(quietWindow(timings));
     if (probe.seq() !== seqAtRest) {
@@ -443,5 +450,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   }
   if (figures.maxCreatesInFlight > 1)
     violations.push(`${figures.maxCreatesInFlight} creates in flight at once`);
+  if (figures.maxCreatesRunning > 1)
+    violations.push(`${figures.maxCreatesRunning} creates running at the backend at once`);
   return { violations, probe: figures, watcher: watcher.figures(), unhandledRejections };
 }

@@ -17,6 +17,11 @@ interface SessionInfo {
   alive: boolean;
   top: string;
   enteredAt: number;
+  /**
+   * When the state's deadline started: entry, except for `checking`, whose deadline runs from its first request's
+   * slot (`session.requestStarted`): queueing behind other sessions' requests is not the backend's time.
+   */
+  deadlineFrom: number | null;
   overstayReported: boolean;
   integrationId: string | null;
 }
@@ -173,6 +178,7 @@ export function createWatcher(options: {
         alive: true,
         top: '',
         enteredAt: now(),
+        deadlineFrom: null,
         overstayReported: false,
         integrationId: null,
       };
@@ -183,6 +189,7 @@ export function createWatcher(options: {
     if (top !== info.top) {
       info.top = top;
       info.enteredAt = now();
+      info.deadlineFrom = top === 'checking' ? null : now();
       info.overstayReported = false;
       figures.entries[top] = (figures.entries[top] ?? 0) + 1;
       if (top === 'error') {
@@ -196,6 +203,10 @@ export function createWatcher(options: {
           violate(`session ${info.id} entered creating without an admin command`);
         }
       }
+    }
+    // The machine arms the checking deadline when the first request gets a slot; the snapshot says when.
+    if (top === 'checking' && info.deadlineFrom === null && snapshot.context.checkDeadlineArmed === true) {
+      info.deadlineFrom = now();
     }
     if (top === 'error') {
       const message = context.error?.message;
@@ -269,13 +280,15 @@ export function createWatcher(options: {
     for (const info of sessions.values()) if (info.root === root) setLive(info, false, info.integrationId);
   }
 
+  // A status or start request ends at requestTimeout after it reached the backend, whatever the backend does.
   const requestBounds: Record<Operation, number> = {
     listSessions: timings.listTimeout,
     create: timings.createTimeout,
     disconnect: timings.disconnectTimeout,
-    start: timings.checkTimeout,
-    getStatus: Math.max(timings.checkTimeout, timings.qrTimeout),
+    start: Math.min(timings.requestTimeout, timings.checkTimeout),
+    getStatus: Math.min(timings.requestTimeout, Math.max(timings.checkTimeout, timings.qrTimeout)),
     getQr: timings.qrTimeout,
+    forget: timings.disconnectTimeout,
   };
 
   return {
@@ -301,8 +314,8 @@ export function createWatcher(options: {
       for (const [ref, info] of sessions) {
         if (!info.alive) continue;
         const timing = DEADLINES[info.top];
-        if (timing === undefined) continue;
-        const age = t - info.enteredAt;
+        if (timing === undefined || info.deadlineFrom === null) continue;
+        const age = t - info.deadlineFrom;
         if (age > timings[timing] + tolerance && !info.overstayReported) {
           info.overstayReported = true;
           stuckSessions.add(ref);

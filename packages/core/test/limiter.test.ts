@@ -25,6 +25,26 @@ const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const live = () => new AbortController().signal;
 
 describe('createLimiter', () => {
+  it('a caller that gives up in the turn its slot is handed over never starts its task; the next one does', async () => {
+    const limit = createLimiter(1);
+    const log: string[] = [];
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => deferredTask(log, name));
+    const running = new AbortController();
+    const waiting = new AbortController();
+    const first = limit(running.signal, a!.run).catch(() => 'aborted');
+    const second = limit(waiting.signal, b!.run).catch((error: unknown) => `aborted: ${String(error)}`);
+    const third = limit(live(), c!.run);
+    // As when the collection stops: both sessions abort in one turn. a's abort hands its slot to b at once.
+    running.abort('stop');
+    waiting.abort('gone');
+    expect(await second).toBe('aborted: gone');
+    await settle();
+    expect(log).toEqual(['start a', 'start c']);
+    c!.resolve();
+    a!.resolve(); // a task that ignored its abort settles late; nothing waits for it
+    await Promise.all([first, third]);
+  });
+
   it('refuses a limit that is not a whole number of at least 1', () => {
     expect(() => createLimiter(0)).toThrow(RangeError);
     expect(() => createLimiter(1.5)).toThrow(RangeError);

@@ -500,7 +500,7 @@ describe('connectNew', () => {
     }
 
     it('no second create reaches the server; the row that appears replaces the error card', async () => {
-      const { backend, server } = slowCreateServer({ savesRow: true });
+      const { backend, server, simulated } = slowCreateServer({ savesRow: true });
       const { actor } = start(backend, { timings: { createTimeout: 2_000 } });
       await vi.advanceTimersByTimeAsync(0);
       actor.send({ type: 'sessions.connectNew' });
@@ -523,7 +523,11 @@ describe('connectNew', () => {
         status: 'qr_issued',
         isNew: true,
       });
-      // Settled: the next number may be added.
+      // Found, but the server may still be at work on it: creates stay held until createSettleTimeout.
+      expect(sessionsView(actor.getSnapshot()).isCreating).toBe(true);
+      const lists = simulated.stats().calls.listSessions;
+      await vi.advanceTimersByTimeAsync(40_000); // 2.3 + 20 + 40 s > 2 s + 60 s: settled
+      expect(simulated.stats().calls.listSessions).toBe(lists); // no more re-listing once found
       expect(sessionsView(actor.getSnapshot()).isCreating).toBe(false);
       actor.send({ type: 'sessions.connectNew' });
       await vi.advanceTimersByTimeAsync(0);

@@ -47,7 +47,8 @@ export interface WppTimings {
   createTimeout: number;
   /**
    * After a create whose outcome is unknown (timed out, aborted, network, 5xx), how long the collection keeps every
-   * other create back while it re-lists to find the new row (the server may still be working on it). @default 60_000
+   * other create back. It re-lists meanwhile to find the new row (which then replaces the error card), but keeps
+   * creates back to the end: the user's wpp-create saves the row first, then waits up to 30 s upstream. @default 60_000
    */
   createSettleTimeout: number;
   /** Deadline of `disconnecting`. @default 30_000 */

@@ -41,6 +41,11 @@ export function createLimiter(limit: number) {
         signal.addEventListener('abort', onAbort, { once: true });
       });
     }
+    // Handed the slot in the same turn as its caller gave up: pass it on without starting the task.
+    if (signal.aborted) {
+      release();
+      throw signal.reason;
+    }
     // The slot is freed when the task settles or when its caller aborts, whichever comes first: a task that
     // ignores its signal (or a wrapper that never settles an abandoned call) must not hold a slot for ever.
     let held = true;

@@ -14,8 +14,9 @@ export interface SessionsView {
   /** Whether a list request is running after the first one. */
   isRefreshing: boolean;
   /**
-   * Whether a new number is being created, or a create whose outcome is unknown (timed out, 5xx) is being settled by
-   * re-listing: `connectNew` is ignored until it is done, so the server never runs two creates at once.
+   * Whether a new number is being created, or a create whose outcome is unknown (timed out, 5xx) is being settled
+   * (for `createSettleTimeout` after it failed): `connectNew` is ignored until then, so the server never runs two
+   * creates at once.
    */
   isCreating: boolean;
   /** The key of the number being added, for the QR dialog, until it is dismissed or removed. */

@@ -31,19 +31,18 @@ export const sessionsMachine = setup({
   delays: {
     listTimeout: ({ context }) => context.timings.listTimeout ?? DEFAULT_TIMINGS.listTimeout,
     retryDelay: ({ context }) => context.retryDelay,
-    // Re-lists while a create settles back off like retries, and the last one falls on the bound.
-    settleDelay: ({ context }) =>
-      Math.max(
-        0,
-        Math.min(
-          backoffDelay(context.settleChecks, { ...DEFAULT_TIMINGS, ...context.timings }),
-          (context.unsettledCreate?.until ?? 0) - Date.now(),
-        ),
-      ),
+    // Re-lists while a create settles back off like retries, and the last one falls on the bound; once its row is
+    // found, only the bound is waited for.
+    settleDelay: ({ context }) => {
+      const left = (context.unsettledCreate?.until ?? 0) - Date.now();
+      if (context.unsettledCreate?.found) return Math.max(0, left);
+      const next = backoffDelay(context.settleChecks, { ...DEFAULT_TIMINGS, ...context.timings });
+      return Math.max(0, Math.min(next, left));
+    },
   },
   guards: {
     isCreating: ({ context }) => context.creatingId !== null || context.unsettledCreate !== null,
-    isCreateUnsettled: ({ context }) => context.unsettledCreate !== null,
+    isCreateUnsought: ({ context }) => context.unsettledCreate !== null && !context.unsettledCreate.found,
     isSettleOver: ({ context }) =>
       context.unsettledCreate !== null && Date.now() >= context.unsettledCreate.until,
     canAutoRetry: ({ context }) =>
@@ -70,9 +69,10 @@ export const sessionsMachine = setup({
       }
       // The row of a create whose outcome was unknown: listed now, and not listed when that create was asked for.
       const known = new Set(context.knownAtCreate);
-      const createdRow = context.unsettledCreate
-        ? records.find((record) => !known.has(record.integrationId))
-        : undefined;
+      const createdRow =
+        context.unsettledCreate && !context.unsettledCreate.found
+          ? records.find((record) => !known.has(record.integrationId))
+          : undefined;
       const staleCard = createdRow ? context.unsettledCreate?.id : null;
       const listed = new Set<string>();
       const added: SessionRecord[] = [];
@@ -141,7 +141,11 @@ export const sessionsMachine = setup({
               : context.newSessionId !== null && refs[context.newSessionId]
                 ? context.newSessionId
                 : null,
-          ...(createdRow && { unsettledCreate: null, settleChecks: 0 }),
+          // Found: its card is replaced and re-listing stops, but creates stay held until the bound.
+          ...(createdRow &&
+            context.unsettledCreate && {
+              unsettledCreate: { ...context.unsettledCreate, id: null, found: true },
+            }),
         };
       });
     }),
@@ -233,6 +237,7 @@ export const sessionsMachine = setup({
       }
       return {
         unsettledCreate: {
+          found: false,
           id: event.type === 'session.createFailed' ? event.id : null,
           until: Date.now() + (context.timings.createSettleTimeout ?? DEFAULT_TIMINGS.createSettleTimeout),
         },
@@ -304,7 +309,7 @@ export const sessionsMachine = setup({
           after: {
             settleDelay: [
               { guard: 'isSettleOver', actions: 'releaseCreates' },
-              { guard: 'isCreateUnsettled', target: 'refreshing', actions: 'countSettleCheck' },
+              { guard: 'isCreateUnsought', target: 'refreshing', actions: 'countSettleCheck' },
             ],
           },
         },

@@ -35,10 +35,11 @@ export interface SessionsContext {
   /** The integration ids listed when the running (or last) create was asked for: its row is the one not among them. */
   knownAtCreate: string[];
   /**
-   * A create whose outcome is unknown (timed out, aborted, 5xx): until its row is listed or `until` passes, no other
-   * create is sent. `id` is its error card's key, or `null` when the card is gone.
+   * A create whose outcome is unknown (timed out, aborted, 5xx): no other create is sent until `until`, even once its
+   * row is listed (`found`), since the user's wpp-create saves the row before it waits up to 30 s upstream. `id` is
+   * its error card's key, or `null` once the card is gone (dismissed, or replaced by the row's own session).
    */
-  unsettledCreate: { id: string | null; until: number } | null;
+  unsettledCreate: { id: string | null; until: number; found: boolean } | null;
   /** Re-lists made while settling a create (their backoff). */
   settleChecks: number;
   /** Counter for list requests and new keys. */
