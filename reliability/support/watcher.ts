@@ -198,6 +198,10 @@ export function createWatcher(options: {
       }
       if (top === 'creating') {
         figures.creatingEntries += 1;
+        const creating = [...sessions.values()].filter(
+          (other) => other.alive && other.root === info!.root && other.top === 'creating',
+        ).length;
+        if (creating > 1) violate(`${creating} sessions of one collection are creating a number at once`);
         if (adminDepth === 0) {
           figures.automaticCreates += 1;
           violate(`session ${info.id} entered creating without an admin command`);
