@@ -50,6 +50,22 @@ const DEFAULT_FUNCTIONS = {
  * Every answer is validated; status words and QR formats are normalised; API keys are masked before anything
  * leaves the adapter; `create` is sent once and never retried; status and QR calls name the `integration_id`.
  *
+ * Every text it hands out (error messages, status details) is scrubbed of the keys and JWTs it read from rows and
+ * of anything shaped like a key or a JWT; a body that cannot be read is `bad_response`.
+ *
+ * `disconnect` outcomes, by `wpp-disconnect`'s answer:
+ * - 2xx `{ ok: true, success: true, status: 'disconnected' }` → resolves (the number is stopped and its row gone);
+ *   a 2xx that confirms neither → `bad_response`.
+ * - 404 `{ error: 'WPP integration not found' }` → re-lists: resolves when the row is gone, else rejects
+ *   `not_found` ("…, yet the number is still listed", retryable).
+ * - 404 "Organization not found", 401, 403 → rejects with that code.
+ * - 400 `{ error: 'wppApiKey or wppAccountNumber not configured' }` → rejects `bad_request`; the row is kept.
+ * - 500 `{ ok: false, success: false, error }` (the upstream stop failed) → rejects `server`; the row is kept,
+ *   since the platform session may still run.
+ * - no answer → the caller's deadline (`timeout`).
+ * The row is deleted without stopping the number only by `forget`, the admin's explicit choice (it calls DELETE on
+ * `messenger-integrations?id=`; a session offers it only after a failed disconnect).
+ *
  * @example
  * ```ts
  * import { createClient } from '@supabase/supabase-js';
