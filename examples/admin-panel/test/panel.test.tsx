@@ -240,7 +240,9 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     const backend = simulated({
       sessions: [{ state: 'connected' }],
       fault: (operation) =>
-        operation === 'disconnect' ? { kind: 'error', code: 'server', message: 'upstream stop failed' } : null,
+        operation === 'disconnect'
+          ? { kind: 'error', code: 'server', message: 'upstream stop failed' }
+          : null,
     });
     renderPanel({ backend, strict });
     await advance(300);
