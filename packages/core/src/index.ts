@@ -45,4 +45,9 @@ export type { WppSessionsOptions } from './sessions/sessions.create.js';
 export { createSessionsMachine, createWppSessions } from './sessions/sessions.create.js';
 export type { SessionsMachine } from './sessions/sessions.machine.js';
 export { sessionsMachine } from './sessions/sessions.machine.js';
-export type { SessionActorRef, SessionsCommandEvent, SessionsInput } from './sessions/sessions.types.js';
+export type {
+  SessionActorRef,
+  SessionsCommandEvent,
+  SessionsInput,
+  WppSessionsEvent,
+} from './sessions/sessions.types.js';

@@ -158,6 +158,7 @@ describe('creating', () => {
     expect(parent.received).toEqual([
       { type: 'session.creating', id: 'new-1' },
       { type: 'session.created', id: 'new-1', integrationId: record.integrationId },
+      { type: 'session.linked', id: 'new-1' },
     ]);
   });
 
@@ -199,6 +200,7 @@ describe('creating', () => {
       expect(parent.received).toEqual([
         { type: 'session.creating', id: 'new-1' },
         { type: 'session.createFailed', id: 'new-1', unknown: retryable },
+        { type: 'session.failed', id: 'new-1', operation: 'create' },
       ]);
       await vi.advanceTimersByTimeAsync(HOUR);
       expect(backend.stats().calls.create).toBe(1);
@@ -230,6 +232,7 @@ describe('creating', () => {
     expect(parent.received).toEqual([
       { type: 'session.creating', id: 'new-1' },
       { type: 'session.createFailed', id: 'new-1', unknown: true },
+      { type: 'session.failed', id: 'new-1', operation: 'create' },
     ]);
     // The late answer is ignored.
     call.resolve({ record: makeRecord(), status: { status: 'connected' } });
@@ -1150,7 +1153,8 @@ describe('disconnecting', () => {
     call.resolve(undefined);
     await flush();
     expect(actor.getSnapshot().status).toBe('active');
-    expect(parent.received).toEqual([]);
+    // It told its failure once, and nothing about removal.
+    expect(parent.received).toEqual([{ type: 'session.failed', id: 'session-1', operation: 'disconnect' }]);
   });
 
   it('admin commands are ignored while disconnecting', async () => {

@@ -1,6 +1,11 @@
-import { createSessionsMachine, type WppBackend, type WppTimings } from '@wpp-sessions/core';
+import {
+  createSessionsMachine,
+  type WppBackend,
+  type WppSessionsEvent,
+  type WppTimings,
+} from '@wpp-sessions/core';
 import { useActorRef } from '@xstate/react';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { InspectionEvent, Observer } from 'xstate';
 import { WppSessionsContext } from './context.js';
 import { replaySafeBackend } from './replaySafeBackend.js';
@@ -19,7 +24,7 @@ export interface WppSessionsProviderProps {
      * @default 6
      */
     concurrency?: number;
-    /** Timings; missing ones take `DEFAULT_TIMINGS` (QR shown 120 s, polled every 2 s, re-check every 60 s). */
+    /** Timings; missing ones take `DEFAULT_TIMINGS` (QR shown 60 s, polled every 2 s, re-check every 60 s). */
     timings?: Partial<WppTimings>;
   };
   /**
@@ -27,6 +32,12 @@ export interface WppSessionsProviderProps {
    * `@statelyai/inspect`. Read once, when the provider mounts.
    */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /**
+   * Told what happened, once each (never twice under StrictMode): `linked`, `removed`, `createFailed`,
+   * `disconnectFailed`, `error`, each with the session's key and view. For toasts, the app's own callbacks and
+   * cache invalidation, without effects that watch state. The latest function is called; it may change.
+   */
+  onEvent?: (event: WppSessionsEvent) => void;
   children?: ReactNode;
 }
 
@@ -44,14 +55,26 @@ export interface WppSessionsProviderProps {
  *
  * export function IntegrationsPage() {
  *   return (
- *     <WppSessionsProvider backend={backend} options={{ timings: { qrTimeout: 120_000 } }}>
+ *     <WppSessionsProvider
+ *       backend={backend}
+ *       onEvent={(event) => {
+ *         if (event.type === 'linked') toast.success('WhatsApp успешно подключен!');
+ *         if (event.type === 'removed') toast.success('WhatsApp отключен');
+ *       }}
+ *     >
  *       <WppConnectPanel />
  *     </WppSessionsProvider>
  *   );
  * }
  * ```
  */
-export function WppSessionsProvider({ backend, options, inspect, children }: WppSessionsProviderProps) {
+export function WppSessionsProvider({
+  backend,
+  options,
+  inspect,
+  onEvent,
+  children,
+}: WppSessionsProviderProps) {
   // Built once: useActorRef keeps its first actor, and the machine's limiter must stay the one that actor uses.
   const [machine] = useState(() =>
     createSessionsMachine(replaySafeBackend(backend), {
@@ -60,5 +83,14 @@ export function WppSessionsProvider({ backend, options, inspect, children }: Wpp
     }),
   );
   const actor = useActorRef(machine, { input: { timings: options?.timings }, inspect });
+  const latest = useRef(onEvent);
+  useEffect(() => {
+    latest.current = onEvent;
+  });
+  // One listener at a time (StrictMode's second effect run replaces the first), so nothing is told twice.
+  useEffect(() => {
+    const subscription = actor.on('*', (event) => latest.current?.(event));
+    return () => subscription.unsubscribe();
+  }, [actor]);
   return <WppSessionsContext.Provider value={actor}>{children}</WppSessionsContext.Provider>;
 }

@@ -9,6 +9,7 @@ export type {
   SessionView,
   WppBackend,
   WppErrorCode,
+  WppSessionsEvent,
   WppTimings,
 } from '@wpp-sessions/core';
 export { useWppSession } from './useWppSession.js';

@@ -1,5 +1,5 @@
 import { act, render } from '@testing-library/react';
-import type { WppTimings } from '@wpp-sessions/core';
+import type { WppSessionsEvent, WppTimings } from '@wpp-sessions/core';
 import { createSimulatedBackend, type SimulatedBackendOptions } from '@wpp-sessions/core/testing';
 import { type ReactNode, StrictMode } from 'react';
 import { vi } from 'vitest';
@@ -28,10 +28,16 @@ export function renderWithProvider(
     backend,
     strict,
     timings,
-  }: { backend: ReturnType<typeof simulated>; strict: boolean; timings?: Partial<WppTimings> },
+    onEvent,
+  }: {
+    backend: ReturnType<typeof simulated>;
+    strict: boolean;
+    timings?: Partial<WppTimings>;
+    onEvent?: (event: WppSessionsEvent) => void;
+  },
 ) {
   const tree = (
-    <WppSessionsProvider backend={backend} options={{ timings }}>
+    <WppSessionsProvider backend={backend} options={{ timings }} onEvent={onEvent}>
       {ui}
     </WppSessionsProvider>
   );

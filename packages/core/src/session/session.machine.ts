@@ -237,23 +237,40 @@ export const sessionMachine = setup({
     // The parent is optional (a session runs alone in tests), which a bare sendTo cannot express.
     notifyParent: enqueueActions(({ context, enqueue }, params: { type: SessionParentEvent['type'] }) => {
       if (!context.parent) return;
-      const event: SessionParentEvent =
-        params.type === 'session.creating'
-          ? { type: 'session.creating', id: context.id }
-          : params.type === 'session.created'
-            ? { type: 'session.created', id: context.id, integrationId: context.record!.integrationId }
-            : params.type === 'session.createFailed'
-              ? { type: 'session.createFailed', id: context.id, unknown: !isRefusal(context.error) }
-              : {
-                  type: 'session.removed',
-                  id: context.id,
-                  relist: context.record === null,
-                  unknownCreate:
-                    context.record === null &&
-                    context.failedOperation === 'create' &&
-                    !isRefusal(context.error),
-                };
-      enqueue.sendTo(context.parent, event);
+      const { id } = context;
+      const events: Record<SessionParentEvent['type'], () => SessionParentEvent> = {
+        'session.creating': () => ({ type: 'session.creating', id }),
+        'session.created': () => ({
+          type: 'session.created',
+          id,
+          integrationId: context.record!.integrationId,
+        }),
+        'session.createFailed': () => ({
+          type: 'session.createFailed',
+          id,
+          unknown: !isRefusal(context.error),
+        }),
+        'session.removed': () => ({
+          type: 'session.removed',
+          id,
+          relist: context.record === null,
+          unknownCreate:
+            context.record === null && context.failedOperation === 'create' && !isRefusal(context.error),
+        }),
+        'session.linked': () => ({ type: 'session.linked', id }),
+        'session.failed': () => ({ type: 'session.failed', id, operation: context.failedOperation }),
+      };
+      enqueue.sendTo(context.parent, events[params.type]());
+    }),
+    // Entering `connected` links the number when it was being added, was in a QR phase, or was asked for a QR here;
+    // a check that finds a linked number connected links nothing.
+    notifyLinked: enqueueActions(({ context, enqueue }) => {
+      if (context.parent && (context.isNew || context.ownsQrPhase || context.qrExpiresAt !== null)) {
+        enqueue.sendTo(context.parent, {
+          type: 'session.linked',
+          id: context.id,
+        } satisfies SessionParentEvent);
+      }
     }),
   },
 }).createMachine({
@@ -446,7 +463,7 @@ export const sessionMachine = setup({
       },
     },
     connected: {
-      entry: ['clearQr', 'clearQrDeadline', 'setConnected', 'resetAttempts'],
+      entry: ['notifyLinked', 'clearQr', 'clearQrDeadline', 'setConnected', 'resetAttempts'],
       initial: 'idle',
       states: {
         idle: {
@@ -576,6 +593,7 @@ export const sessionMachine = setup({
       },
     },
     error: {
+      entry: { type: 'notifyParent', params: { type: 'session.failed' } },
       initial: 'deciding',
       states: {
         deciding: {

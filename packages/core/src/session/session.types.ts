@@ -152,4 +152,8 @@ export type SessionParentEvent =
   | { type: 'session.created'; id: string; integrationId: string }
   /** `unknown`: the create may still have made the number (timed out, aborted, network, 5xx). */
   | { type: 'session.createFailed'; id: string; unknown: boolean }
-  | { type: 'session.removed'; id: string; relist: boolean; unknownCreate: boolean };
+  | { type: 'session.removed'; id: string; relist: boolean; unknownCreate: boolean }
+  /** The number got linked here: scanned, created connected, or reconnected (not a check of a linked one). */
+  | { type: 'session.linked'; id: string }
+  /** The session entered `error` (each time, automatic retries included). */
+  | { type: 'session.failed'; id: string; operation: SessionOperation | null };

@@ -52,8 +52,11 @@ export function sessionsView(snapshot: SnapshotFrom<SessionsMachine>): SessionsV
 
 /** The commands of the collection, bound to its actor. */
 export interface SessionsCommands {
-  /** Adds a new number (`wpp-create` with `add_new`); ignored while another is being created. */
-  connectNew(): void;
+  /**
+   * Adds a new number (`wpp-create` with `add_new`) and returns its session's key (for the QR dialog and
+   * `useWppSession`), or `null` when refused: while another is being created or settled, or before the list is read.
+   */
+  connectNew(): string | null;
   /** Re-lists the saved sessions and re-checks every one that is kept. */
   refresh(): void;
   /** Retries a failed list now. */
@@ -68,11 +71,20 @@ export interface SessionsCommands {
  * @example
  * ```ts
  * const { connectNew, refresh } = sessionsCommands(actor);
+ * const id = connectNew(); // 'new-3', or null when another number is being added
  * ```
  */
-export function sessionsCommands(ref: { send(event: SessionsCommandEvent): void }): SessionsCommands {
+export function sessionsCommands(ref: {
+  send(event: SessionsCommandEvent): void;
+  getSnapshot(): { context: { creatingId: string | null; sequence: number } };
+}): SessionsCommands {
   return {
-    connectNew: () => ref.send({ type: 'sessions.connectNew' }),
+    connectNew: () => {
+      const before = ref.getSnapshot().context.sequence;
+      ref.send({ type: 'sessions.connectNew' });
+      const { creatingId, sequence } = ref.getSnapshot().context;
+      return sequence !== before && creatingId !== null ? creatingId : null;
+    },
     refresh: () => ref.send({ type: 'sessions.refresh' }),
     retry: () => ref.send({ type: 'sessions.retry' }),
     dismissNew: () => ref.send({ type: 'sessions.dismissNew' }),

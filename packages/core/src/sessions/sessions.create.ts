@@ -6,6 +6,7 @@ import { type SessionRequest, sessionMachine } from '../session/session.machine.
 import { DEFAULT_TIMINGS, type WppTimings } from '../session/session.types.js';
 import { createGate, createLimiter } from './limiter.js';
 import { sessionsMachine } from './sessions.machine.js';
+import type { WppSessionsEvent } from './sessions.types.js';
 
 /** Options of `createSessionsMachine` and `createWppSessions`. */
 export interface WppSessionsOptions {
@@ -94,7 +95,9 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
  *
  * @example
  * ```ts
- * const actor = createWppSessions(createSupabaseBackend(supabase)).start();
+ * const actor = createWppSessions(createSupabaseBackend(supabase), {
+ *   onEvent: (event) => event.type === 'linked' && toast.success('WhatsApp успешно подключен!'),
+ * }).start();
  * actor.subscribe((snapshot) => render(sessionsView(snapshot)));
  * ```
  */
@@ -103,12 +106,16 @@ export function createWppSessions(
   options: WppSessionsOptions & {
     /** Passed to the actor: sees every machine's events (e.g. the Stately inspector). */
     inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+    /** Told what happened, once each: a number linked or removed, a create, disconnect or check failed. */
+    onEvent?: (event: WppSessionsEvent) => void;
   } = {},
 ) {
-  return createActor(createSessionsMachine(backend, options), {
+  const actor = createActor(createSessionsMachine(backend, options), {
     input: { timings: options.timings },
     inspect: options.inspect,
   });
+  if (options.onEvent) actor.on('*', options.onEvent);
+  return actor;
 }
 
 /**

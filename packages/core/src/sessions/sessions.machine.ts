@@ -2,9 +2,16 @@ import { assign, enqueueActions, fromPromise, not, setup } from 'xstate';
 import { toSessionError } from '../backend/backend.errors.js';
 import type { SessionRecord } from '../backend/backend.port.js';
 import { backoffDelay } from '../session/backoff.js';
+import { sessionView } from '../session/session.connect.js';
 import { sessionMachine } from '../session/session.machine.js';
 import { DEFAULT_TIMINGS } from '../session/session.types.js';
-import type { SessionActorRef, SessionsContext, SessionsEvent, SessionsInput } from './sessions.types.js';
+import type {
+  SessionActorRef,
+  SessionsContext,
+  SessionsEvent,
+  SessionsInput,
+  WppSessionsEvent,
+} from './sessions.types.js';
 
 const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
 
@@ -21,6 +28,7 @@ export const sessionsMachine = setup({
     context: {} as SessionsContext,
     events: {} as SessionsEvent,
     input: {} as SessionsInput,
+    emitted: {} as WppSessionsEvent,
   },
   actors: {
     listSessions: fromPromise<SessionRecord[]>(async () => {
@@ -225,6 +233,26 @@ export const sessionsMachine = setup({
       });
     }),
     dismissNew: assign({ newSessionId: null }),
+    // What a session told, said once to the app (`actor.on(…)`, `onEvent`), with the session's view.
+    tell: enqueueActions(({ context, event, enqueue }) => {
+      if (!('id' in event)) return;
+      const ref = context.refs[event.id];
+      if (!ref) return;
+      const view = sessionView(ref.getSnapshot());
+      const { id } = event;
+      if (event.type === 'session.linked') enqueue.emit({ type: 'linked', id, view });
+      else if (event.type === 'session.removed' && view.integrationId !== null) {
+        enqueue.emit({ type: 'removed', id, view });
+      } else if (event.type === 'session.failed' && view.error) {
+        const type =
+          event.operation === 'create'
+            ? 'createFailed'
+            : event.operation === 'disconnect'
+              ? 'disconnectFailed'
+              : 'error';
+        enqueue.emit({ type, id, view, error: view.error });
+      }
+    }),
     // A create failed in a way that leaves its outcome unknown: hold every other create back while re-listing.
     holdCreates: assign(({ context, event }) => {
       const unknown =
@@ -335,10 +363,12 @@ export const sessionsMachine = setup({
           {
             guard: 'shouldRelist',
             target: '.refreshing',
-            actions: ['removeSession', 'holdCreates'],
+            actions: ['tell', 'removeSession', 'holdCreates'],
           },
-          { actions: 'removeSession' },
+          { actions: ['tell', 'removeSession'] },
         ],
+        'session.linked': { actions: 'tell' },
+        'session.failed': { actions: 'tell' },
       },
     },
   },

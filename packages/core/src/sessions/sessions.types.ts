@@ -1,6 +1,7 @@
 import type { ActorRefFrom } from 'xstate';
 import type { SessionError } from '../backend/backend.errors.js';
 import type { SessionRecord } from '../backend/backend.port.js';
+import type { SessionView } from '../session/session.connect.js';
 import type { SessionMachine } from '../session/session.machine.js';
 import type { SessionParentEvent, WppTimings } from '../session/session.types.js';
 
@@ -65,3 +66,26 @@ export type SessionsCommandEvent =
 export type SessionsEvent = SessionsCommandEvent | SessionParentEvent;
 
 export type { SessionRecord };
+
+/**
+ * What happened, told once (never twice under React's StrictMode), for toasts, callbacks and cache invalidation:
+ * - `linked`: a number got linked here: scanned, created connected, or reconnected (`view.isNew` tells a new one);
+ * - `removed`: a saved number left after a confirmed disconnect (or the admin's `forget`);
+ * - `createFailed` / `disconnectFailed`: that call failed (the card shows `error`);
+ * - `error`: any other entry into `error` (a failed check or start, an unusable row), automatic retries included
+ *   (`view.nextRetryAt` says when the next one runs).
+ *
+ * @example
+ * ```ts
+ * createWppSessions(backend, { onEvent: (event) => event.type === 'linked' && toast.success('WhatsApp подключен') });
+ * ```
+ */
+export type WppSessionsEvent =
+  | { type: 'linked'; id: string; view: SessionView }
+  | { type: 'removed'; id: string; view: SessionView }
+  | {
+      type: 'createFailed' | 'disconnectFailed' | 'error';
+      id: string;
+      view: SessionView;
+      error: SessionError;
+    };
