@@ -2,7 +2,7 @@ import type { SessionRecord, SessionRef, WppBackend } from '@wpp-sessions/core';
 import { WppError } from '@wpp-sessions/core';
 
 /** A backend operation. */
-export type Operation = keyof WppBackend;
+export type Operation = Exclude<keyof WppBackend, 'readRows'>;
 
 /** Operations that share the collection's concurrency limit. */
 const LIMITED: ReadonlySet<Operation> = new Set<Operation>(['getStatus', 'getQr', 'start']);

@@ -42,12 +42,17 @@ export { DEFAULT_TIMINGS } from './session/session.types.js';
 export type { SessionsCommands, SessionsView } from './sessions/sessions.connect.js';
 export { sessionsCommands, sessionsView } from './sessions/sessions.connect.js';
 export type { WppSessionsOptions } from './sessions/sessions.create.js';
-export { createSessionsMachine, createWppSessions } from './sessions/sessions.create.js';
+export {
+  createSessionsMachine,
+  createWppSessions,
+  sessionsRowsEvent,
+} from './sessions/sessions.create.js';
 export type { SessionsMachine } from './sessions/sessions.machine.js';
 export { sessionsMachine } from './sessions/sessions.machine.js';
 export type {
   SessionActorRef,
   SessionsCommandEvent,
   SessionsInput,
+  SessionsRowsEvent,
   WppSessionsEvent,
 } from './sessions/sessions.types.js';

@@ -27,7 +27,7 @@ import {
 import type { SessionInput, SessionParentEvent } from '../src/session/session.types.js';
 
 /** A backend operation. */
-export type Operation = keyof WppBackend;
+export type Operation = Exclude<keyof WppBackend, 'readRows'>;
 
 /** One call made to the scripted backend; it stays open until the test answers it. */
 export interface ScriptedCall {

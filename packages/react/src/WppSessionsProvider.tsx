@@ -1,5 +1,6 @@
 import {
   createSessionsMachine,
+  sessionsRowsEvent,
   type WppBackend,
   type WppSessionsEvent,
   type WppTimings,
@@ -38,6 +39,22 @@ export interface WppSessionsProviderProps {
    * cache invalidation, without effects that watch state. The latest function is called; it may change.
    */
   onEvent?: (event: WppSessionsEvent) => void;
+  /**
+   * The saved rows from the app's own query instead of listing them here, e.g. the user's
+   * `useMessengerIntegrations('whatsapp')`: `{ data: integrations, error, refetch }`. Every new `data` array is
+   * reconciled (new rows appear, gone rows leave, kept rows keep their state; nothing is re-checked); "Обновить
+   * статусы" (`refresh`) calls `refetch` and re-checks every number. Whether rows come from the app is read once,
+   * at mount; `data`, `error` and `refetch` are read on every render. Needs a backend with `readRows` (the Supabase
+   * adapter and the simulated backend have it).
+   */
+  rows?: {
+    /** The rows as the query holds them (`undefined` while it loads). */
+    data: unknown;
+    /** The query's error, if its last fetch failed. */
+    error?: unknown;
+    /** Fetches the rows again; TanStack's `refetch` (resolving `{ data, error }`) fits as it is. */
+    refetch(): Promise<unknown>;
+  };
   children?: ReactNode;
 }
 
@@ -73,13 +90,17 @@ export function WppSessionsProvider({
   options,
   inspect,
   onEvent,
+  rows,
   children,
 }: WppSessionsProviderProps) {
+  const latestRows = useRef(rows);
+  latestRows.current = rows;
   // Built once: useActorRef keeps its first actor, and the machine's limiter must stay the one that actor uses.
   const [machine] = useState(() =>
     createSessionsMachine(replaySafeBackend(backend), {
       concurrency: options?.concurrency,
       timings: options?.timings,
+      rows: rows && { refetch: () => latestRows.current!.refetch() },
     }),
   );
   const actor = useActorRef(machine, { input: { timings: options?.timings }, inspect });
@@ -87,6 +108,13 @@ export function WppSessionsProvider({
   useEffect(() => {
     latest.current = onEvent;
   });
+  // Each new rows array (or a failure with none) is handed in once; the machine reconciles it.
+  const data = rows?.data;
+  const failed = rows?.error !== undefined && rows?.error !== null && data === undefined;
+  useEffect(() => {
+    if (data !== undefined) actor.send(sessionsRowsEvent(backend, data));
+    else if (failed) actor.send({ type: 'sessions.rowsFailed', error: latestRows.current?.error });
+  }, [actor, backend, data, failed]);
   // One listener at a time (StrictMode's second effect run replaces the first), so nothing is told twice.
   useEffect(() => {
     const subscription = actor.on('*', (event) => latest.current?.(event));

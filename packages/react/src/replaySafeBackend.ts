@@ -66,6 +66,8 @@ export function replaySafeBackend(backend: WppBackend): WppBackend {
     start: (ref, signal) => defer(`start:${ref.integrationId}`, signal, () => backend.start(ref, signal)),
     disconnect: (ref, signal) =>
       defer(`disconnect:${ref.integrationId}`, signal, () => backend.disconnect(ref, signal)),
+    // Reading rows is synchronous and calls nothing: passed through as it is.
+    ...(backend.readRows && { readRows: backend.readRows }),
     // Only where the backend has it: a session offers `forget` only then.
     ...(backend.forget && {
       forget: (ref, signal) =>

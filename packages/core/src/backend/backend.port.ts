@@ -85,4 +85,10 @@ export interface WppBackend {
    * a session offers `forget` only when the backend has it, and only after a failed disconnect.
    */
   forget?(ref: SessionRef, signal: AbortSignal): Promise<void>;
+  /**
+   * Reads rows the app fetched itself (its own `messenger_integrations` query) as `listSessions` reads its own:
+   * same parsing, an unusable row becomes an `invalid_record` record. Needed for `createSessionsMachine`'s `rows`
+   * option; throws `WppError` (`bad_response`) when the list as a whole cannot be read.
+   */
+  readRows?(data: unknown): SessionRecord[];
 }

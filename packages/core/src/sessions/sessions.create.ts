@@ -6,7 +6,7 @@ import { type SessionRequest, sessionMachine } from '../session/session.machine.
 import { DEFAULT_TIMINGS, type WppTimings } from '../session/session.types.js';
 import { createGate, createLimiter } from './limiter.js';
 import { sessionsMachine } from './sessions.machine.js';
-import type { WppSessionsEvent } from './sessions.types.js';
+import type { SessionsRowsEvent, WppSessionsEvent } from './sessions.types.js';
 
 /** Options of `createSessionsMachine` and `createWppSessions`. */
 export interface WppSessionsOptions {
@@ -21,6 +21,15 @@ export interface WppSessionsOptions {
    * the actor's `input.timings`. `createWppSessions` does both.
    */
   timings?: Partial<WppTimings>;
+  /**
+   * Rows from the app's own query (TanStack Query's `useMessengerIntegrations('whatsapp')` in the user's app)
+   * instead of `backend.listSessions`: the collection waits for them (send `sessionsRowsEvent(data)` to the actor on
+   * every new array), reconciles each like a list without re-checking what it keeps, and calls `refetch` for a
+   * refresh ("Обновить статусы", which also re-checks every number), a retry and after a create or a failed one.
+   * `refetch` resolves to the rows as the app's query holds them (an array of `messenger_integrations` rows, or the
+   * function's `{ success, integrations }`), or to `{ data, error }` as TanStack's `refetch()` does.
+   */
+  rows?: { refetch(): Promise<unknown> };
 }
 
 // recheckInterval 0 turns the background re-check off and retryAttempts 0 the automatic retries (a count, not a
@@ -81,11 +90,20 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
     },
     guards: { hasForget: () => typeof source.forget === 'function' },
   });
+  const { rows } = options;
+  if (rows && typeof source.readRows !== 'function') {
+    throw new TypeError(
+      'createSessionsMachine: the rows option needs a backend that can read rows (readRows)',
+    );
+  }
   return sessionsMachine.provide({
     actors: {
-      listSessions: fromPromise(({ signal }) => backend.listSessions(signal)),
+      listSessions: fromPromise(async ({ signal }) =>
+        rows ? source.readRows!(queryData(await rows.refetch())) : backend.listSessions(signal),
+      ),
       session,
     },
+    guards: { isAppSource: () => rows !== undefined },
   });
 }
 
@@ -149,6 +167,36 @@ function withTimeout<T>(
         signal.removeEventListener('abort', forward);
       });
   });
+}
+
+/** The rows of a query result: TanStack's `{ data, error }` (an error is thrown), or the rows themselves. */
+function queryData(result: unknown): unknown {
+  if (typeof result !== 'object' || result === null || Array.isArray(result) || !('data' in result)) {
+    return result;
+  }
+  const { data, error } = result as { data: unknown; error?: unknown };
+  if (error) throw error;
+  return data;
+}
+
+/**
+ * The event that hands the app's rows to a collection built with `rows`: `sessions.rows` with the records the
+ * backend read from them (`backend.readRows`: a row that cannot be used becomes an `invalid_record` session, never
+ * dropped), or `sessions.rowsFailed` when the list as a whole cannot be read.
+ *
+ * @example
+ * ```ts
+ * const { integrations } = useMessengerIntegrations('whatsapp');
+ * useEffect(() => { if (integrations) actor.send(sessionsRowsEvent(backend, integrations)); }, [integrations]);
+ * ```
+ */
+export function sessionsRowsEvent(backend: WppBackend, data: unknown): SessionsRowsEvent {
+  try {
+    if (!backend.readRows) throw new TypeError('this backend cannot read rows (readRows)');
+    return { type: 'sessions.rows', records: backend.readRows(data) };
+  } catch (error) {
+    return { type: 'sessions.rowsFailed', error };
+  }
 }
 
 /** A custom backend's `create` answer is checked here: a missing record must fail one session, not the collection. */

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, fromPromise, not, setup } from 'xstate';
+import { and, assign, enqueueActions, fromPromise, not, setup } from 'xstate';
 import { toSessionError } from '../backend/backend.errors.js';
 import type { SessionRecord } from '../backend/backend.port.js';
 import { backoffDelay } from '../session/backoff.js';
@@ -53,6 +53,8 @@ export const sessionsMachine = setup({
     isCreateUnsought: ({ context }) => context.unsettledCreate !== null && !context.unsettledCreate.found,
     isSettleOver: ({ context }) =>
       context.unsettledCreate !== null && Date.now() >= context.unsettledCreate.until,
+    // Rows come from the app's own query (provided with `rows`): nothing is listed until the app hands them in.
+    isAppSource: () => false,
     canAutoRetry: ({ context }) =>
       context.attempt < (context.timings.retryAttempts ?? DEFAULT_TIMINGS.retryAttempts) &&
       (context.error?.retryable ?? false),
@@ -66,10 +68,14 @@ export const sessionsMachine = setup({
       nextRetryAt: null,
     })),
     reconcile: enqueueActions(({ context, event, enqueue, self }) => {
-      // A number removed after this list was asked for is gone: the list read its row before the delete.
-      const records = outputOf<SessionRecord[]>(event).filter(
-        (record) => (context.removedAt[record.integrationId] ?? -1) < context.listSequence,
-      );
+      // The app's rows (its own query) are reconciled like a list, but re-check nothing: only a refresh does.
+      const fromApp = event.type === 'sessions.rows';
+      // A number removed after this list was asked for is gone: the list read its row before the delete. The app's
+      // rows may have been read at any time, so a number removed here never comes back from them.
+      const records = (fromApp ? event.records : outputOf<SessionRecord[]>(event)).filter((record) => {
+        const removed = context.removedAt[record.integrationId];
+        return removed === undefined || (!fromApp && removed < context.listSequence);
+      });
       const byIntegration = new Map<string, string>();
       for (const id of context.ids) {
         const integrationId = context.refs[id]?.getSnapshot().context.record?.integrationId;
@@ -96,7 +102,7 @@ export const sessionsMachine = setup({
         order.push(id);
         const ref = context.refs[id]!;
         enqueue.sendTo(ref, { type: 'session.update', record });
-        enqueue.sendTo(ref, { type: 'session.check' });
+        if (!fromApp) enqueue.sendTo(ref, { type: 'session.check' });
       }
       // A session the list does not name stays only if it was added after this list was asked for, or if it has
       // no row to be listed by (a number still being created, or whose create failed and awaits the admin).
@@ -136,9 +142,11 @@ export const sessionsMachine = setup({
           refs,
           spawnedAt,
           // Removals before this list was asked for are settled by it; later lists need not know them.
-          removedAt: Object.fromEntries(
-            Object.entries(context.removedAt).filter(([, at]) => at >= context.listSequence),
-          ),
+          removedAt: fromApp
+            ? context.removedAt
+            : Object.fromEntries(
+                Object.entries(context.removedAt).filter(([, at]) => at >= context.listSequence),
+              ),
           error: null,
           attempt: 0,
           nextRetryAt: null,
@@ -307,8 +315,16 @@ export const sessionsMachine = setup({
     nextRetryAt: null,
     timings: input.timings ?? {},
   }),
-  initial: 'loading',
+  initial: 'init',
   states: {
+    // Transient: lists through the backend, or waits for the app's rows.
+    init: { always: [{ guard: 'isAppSource', target: 'awaiting' }, { target: 'loading' }] },
+    awaiting: {
+      on: {
+        'sessions.rows': { target: 'ready', actions: 'reconcile' },
+        'sessions.rowsFailed': { target: 'failed', actions: 'setError' },
+      },
+    },
     loading: {
       entry: 'startList',
       invoke: {
@@ -321,13 +337,21 @@ export const sessionsMachine = setup({
     failed: {
       initial: 'deciding',
       states: {
-        deciding: { always: [{ guard: 'canAutoRetry', target: 'retrying' }, { target: 'waiting' }] },
+        // The app's query retries by itself: a failure of its rows waits for the app or the admin.
+        deciding: {
+          always: [
+            { guard: and([not('isAppSource'), 'canAutoRetry']), target: 'retrying' },
+            { target: 'waiting' },
+          ],
+        },
         retrying: { entry: 'scheduleRetry', after: { retryDelay: '#sessions.loading' } },
         waiting: {},
       },
       on: {
         'sessions.retry': { target: 'loading', actions: 'resetAttempts' },
         'sessions.refresh': { target: 'loading', actions: 'resetAttempts' },
+        'sessions.rows': { target: 'ready', actions: 'reconcile' },
+        'sessions.rowsFailed': { actions: 'setError' },
       },
     },
     ready: {
@@ -369,6 +393,8 @@ export const sessionsMachine = setup({
         ],
         'session.linked': { actions: 'tell' },
         'session.failed': { actions: 'tell' },
+        'sessions.rows': { actions: 'reconcile' },
+        'sessions.rowsFailed': { actions: 'setError' },
       },
     },
   },

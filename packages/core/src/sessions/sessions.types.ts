@@ -62,8 +62,16 @@ export type SessionsCommandEvent =
   | { type: 'sessions.connectNew' }
   | { type: 'sessions.dismissNew' };
 
+/**
+ * Rows handed in by the app's own query (`createSessionsMachine(backend, { rows })`): every new array is reconciled
+ * like a list answer, without re-checking the numbers it keeps. Build it with `sessionsRowsEvent(data)`.
+ */
+export type SessionsRowsEvent =
+  | { type: 'sessions.rows'; records: SessionRecord[] }
+  | { type: 'sessions.rowsFailed'; error: unknown };
+
 /** Everything the collection machine receives: the admin's commands and, internally, what its sessions tell it. */
-export type SessionsEvent = SessionsCommandEvent | SessionParentEvent;
+export type SessionsEvent = SessionsCommandEvent | SessionsRowsEvent | SessionParentEvent;
 
 export type { SessionRecord };
 

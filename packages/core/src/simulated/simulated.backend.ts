@@ -12,7 +12,7 @@ import { withSafeTexts } from '../backend/secrets.js';
 import { createSimulatedPlatform, type SimulatedPlatformOptions } from './simulated.platform.js';
 
 /** The backend operations, as counted and faulted by the simulated backend. */
-export type SimulatedOperation = keyof WppBackend;
+export type SimulatedOperation = Exclude<keyof WppBackend, 'readRows'>;
 
 /** What one simulated call does instead of answering normally. */
 export type SimulatedFault =
@@ -207,6 +207,8 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
 
   return {
     ...withSafeTexts(backend, keys),
+    /** Reads rows as `listSessions` does (for a collection fed by the app's own query). */
+    readRows: parseSessionList,
     /** Scans the current QR of a number (by integration id or account number). Returns whether it linked. */
     scan(idOrAccount: string): boolean {
       const row = findRow(idOrAccount);
@@ -228,6 +230,10 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
       if (!row) return false;
       rows.splice(rows.indexOf(row), 1);
       return true;
+    },
+    /** The saved rows as the table holds them, keys included (what an app's own query would fetch). */
+    savedRows(): Array<Record<string, unknown>> {
+      return structuredClone(rows);
     },
     /** Call counters and in-flight maxima. */
     stats(): SimulatedStats {

@@ -233,6 +233,12 @@ export function createSupabaseBackend(
     readBody(listFunction, await invoke(`${listFunction}?${query}`, signal, { method: 'DELETE' }));
   }
 
+  // Rows the app fetched itself: the function's masked rows, or a table read's (whose secrets are then known).
+  function readRows(data: unknown): SessionRecord[] {
+    collectSecrets(data, secrets);
+    return parseSessionList(data);
+  }
+
   const backend: WppBackend = { listSessions, getStatus, getQr, create, start, disconnect, forget };
   // Every method: a body that cannot be read (nested too deeply, a getter that throws) is a bad answer, not a
   // network failure; then every text that leaves is scrubbed of the secrets read from rows and of key shapes.
@@ -250,7 +256,7 @@ export function createSupabaseBackend(
       },
     ]),
   ) as unknown as WppBackend;
-  return withSafeTexts(readable, () => secrets);
+  return { ...withSafeTexts(readable, () => secrets), readRows };
 }
 
 function transportError(name: string, error: unknown, signal: AbortSignal): unknown {
