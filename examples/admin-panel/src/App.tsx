@@ -1,6 +1,12 @@
-import { type WppBackend, WppSessionsProvider, type WppTimings } from '@wpp-sessions/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import {
+  type WppBackend,
+  type WppSessionsEvent,
+  WppSessionsProvider,
+  type WppTimings,
+} from '@wpp-sessions/react';
 import { Building, TriangleAlert } from 'lucide-react';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { InspectionEvent, Observer } from 'xstate';
 import {
   type DemoScan,
@@ -13,6 +19,11 @@ import {
 import type { PanelConfig } from './config.js';
 import { DemoMenu } from './demo/DemoMenu.js';
 import type { DevClient } from './demo/devClient.js';
+import {
+  type FetchIntegrations,
+  useInvalidateIntegrations,
+  useMessengerIntegrations,
+} from './integrations.js';
 import { DemoScanContext } from './panel/demo.js';
 import { Spinner } from './panel/ui.js';
 import { WppConnectPanel } from './panel/WppConnectPanel.js';
@@ -53,22 +64,49 @@ const MODE_TEXT: Record<PanelConfig['mode'], string> = {
   local: 'Локальный бэкенд',
 };
 
-function Panel({
-  backend,
-  scan,
-  dev = null,
-  timings,
-  inspect,
-}: {
+/**
+ * The seed's panel on the app's own list hook: the rows come from `useMessengerIntegrations('whatsapp')` (one list
+ * request per load and per refresh), and a number linked or removed here invalidates `['messenger-integrations']`
+ * as the app's own mutations do.
+ */
+function Panel(props: PanelProps) {
+  // One query cache per signed-in organization (the user's app has one organization per login; the example's
+  // switcher remounts this with a new one). No automatic retry: the panel offers "Попробовать снова".
+  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: false } } }));
+  return (
+    <QueryClientProvider client={queryClient}>
+      <PanelOnRows {...props} />
+    </QueryClientProvider>
+  );
+}
+
+interface PanelProps {
   backend: WppBackend;
+  fetchIntegrations: FetchIntegrations;
   scan: DemoScan | null;
   /** The local backend's demo tools: shows the "Демо" menu. */
   dev?: DevClient | null;
   timings: Partial<WppTimings>;
   inspect: Inspect | undefined;
-}) {
+}
+
+function PanelOnRows({ backend, fetchIntegrations, scan, dev = null, timings, inspect }: PanelProps) {
+  const { integrations, error, refetch } = useMessengerIntegrations('whatsapp', fetchIntegrations);
+  const invalidate = useInvalidateIntegrations();
+  const onEvent = useCallback(
+    (event: WppSessionsEvent) => {
+      if (event.type === 'linked' || event.type === 'removed') invalidate();
+    },
+    [invalidate],
+  );
   return (
-    <WppSessionsProvider backend={backend} options={{ timings }} inspect={inspect}>
+    <WppSessionsProvider
+      backend={backend}
+      options={{ timings }}
+      inspect={inspect}
+      rows={{ data: integrations, error, refetch }}
+      onEvent={onEvent}
+    >
       {dev && <DemoMenu dev={dev} />}
       <DemoScanContext.Provider value={scan}>
         <WppConnectPanel />
@@ -85,12 +123,20 @@ function InPageApp({
   inspect?: Inspect;
 }) {
   // Once per page: the provider reads its backend once anyway.
-  const [{ backend, scan }] = useState(() =>
+  const [{ backend, scan, fetchIntegrations }] = useState(() =>
     config.mode === 'sim'
       ? simulatedBackend(config.timings)
-      : { backend: supabaseBackend(config.url, config.anonKey), scan: null },
+      : { ...supabaseBackend(config.url, config.anonKey), scan: null },
   );
-  return <Panel backend={backend} scan={scan} timings={config.timings} inspect={inspect} />;
+  return (
+    <Panel
+      backend={backend}
+      fetchIntegrations={fetchIntegrations}
+      scan={scan}
+      timings={config.timings}
+      inspect={inspect}
+    />
+  );
 }
 
 type TokensState =
@@ -168,6 +214,7 @@ function LocalApp({
       <Panel
         key={organization.id}
         backend={connection.backend}
+        fetchIntegrations={connection.fetchIntegrations}
         scan={connection.scan}
         dev={connection.dev}
         timings={config.timings}

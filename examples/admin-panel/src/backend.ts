@@ -3,6 +3,7 @@ import { createSupabaseBackend } from '@wpp-sessions/core/supabase';
 import { createSimulatedBackend } from '@wpp-sessions/core/testing';
 import type { WppBackend, WppTimings } from '@wpp-sessions/react';
 import { devClient } from './demo/devClient.js';
+import { type FetchIntegrations, integrationsOver } from './integrations.js';
 
 /** Links a number in a demo (the "Сканировать (симуляция)" button): the platform's QR scan, simulated. */
 export type DemoScan = (integrationId: string) => Promise<void>;
@@ -32,7 +33,7 @@ export class LocalBackendError extends Error {
   override readonly name = 'LocalBackendError';
 }
 
-const projects = new Map<string, WppBackend>();
+const projects = new Map<string, { backend: WppBackend; fetchIntegrations: FetchIntegrations }>();
 
 /**
  * A real Supabase project: the host app signs in (the session persists), every call carries its JWT. One client
@@ -41,17 +42,18 @@ const projects = new Map<string, WppBackend>();
  *
  * @example
  * ```ts
- * const backend = supabaseBackend(import.meta.env.VITE_SUPABASE_URL, import.meta.env.VITE_SUPABASE_ANON_KEY);
+ * const { backend, fetchIntegrations } = supabaseBackend(import.meta.env.VITE_SUPABASE_URL, import.meta.env.VITE_SUPABASE_ANON_KEY);
  * ```
  */
-export function supabaseBackend(url: string, anonKey: string): WppBackend {
+export function supabaseBackend(url: string, anonKey: string) {
   const key = `${url}\n${anonKey}`;
-  let backend = projects.get(key);
-  if (!backend) {
-    backend = createSupabaseBackend(createClient(url, anonKey, { auth: { persistSession: true } }));
-    projects.set(key, backend);
+  let project = projects.get(key);
+  if (!project) {
+    const client = createClient(url, anonKey, { auth: { persistSession: true } });
+    project = { backend: createSupabaseBackend(client), fetchIntegrations: integrationsOver(client) };
+    projects.set(key, project);
   }
-  return backend;
+  return project;
 }
 
 /**
@@ -76,7 +78,9 @@ export function simulatedBackend(timings: Partial<WppTimings> = {}) {
   const scan: DemoScan = async (integrationId) => {
     if (!backend.scan(integrationId)) throw new Error('Нет QR-кода для сканирования');
   };
-  return { backend, scan };
+  // The app's own query reads the simulated table (its WhatsApp rows; the example has no other types).
+  const fetchIntegrations: FetchIntegrations = async () => backend.savedRows();
+  return { backend, scan, fetchIntegrations };
 }
 
 /**
@@ -146,5 +150,5 @@ export function localBackend(baseUrl: string, anonKey: string, organization: Loc
   });
   const dev = devClient(baseUrl, anonKey, organization.token);
   const scan: DemoScan = (integrationId) => dev.scan(integrationId);
-  return { backend: createSupabaseBackend(client), scan, dev };
+  return { backend: createSupabaseBackend(client), scan, dev, fetchIntegrations: integrationsOver(client) };
 }

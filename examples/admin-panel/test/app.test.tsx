@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../src/App.js';
 import { localBackend } from '../src/backend.js';
 import type { PanelConfig } from '../src/config.js';
-import { advance, button, cards, MODES, qrDialog } from './harness.js';
+import { advance, button, cards, hasButton, MODES, qrDialog } from './harness.js';
 
 const BASE = 'http://127.0.0.1:54399';
 const TOKENS = {
@@ -135,7 +135,8 @@ describe.each(MODES)('App (%s)', (_mode, strict) => {
   it('signs in to the local backend with the chosen organization token and switches organizations', async () => {
     const { seen } = fakeLocalBackend();
     renderApp({ mode: 'local', organizationId: 'org-b', timings: {}, inspect: false }, strict);
-    await advance(50);
+    // The rows come through the app's query (TanStack notifies on its own timer): wait for the empty panel.
+    for (let i = 0; i < 20 && !hasButton('Подключить WhatsApp'); i += 1) await advance(50);
     const select = screen.getByRole<HTMLSelectElement>('combobox', { name: /Организация/ });
     expect(select.value).toBe('org-b');
     expect(
@@ -153,7 +154,7 @@ describe.each(MODES)('App (%s)', (_mode, strict) => {
     await act(async () => {
       fireEvent.change(select, { target: { value: 'org-a' } });
     });
-    await advance(50);
+    for (let i = 0; i < 20 && lists().length < 2; i += 1) await advance(50);
     expect(lists()).toHaveLength(2);
     expect(lists()[1]!.headers.get('authorization')).toBe('Bearer token-a');
     expect(new URL(window.location.href).searchParams.get('org')).toBe('org-a');
