@@ -18,6 +18,7 @@
 export type { SessionError, WppErrorCode } from './backend/backend.errors.js';
 export { WppError } from './backend/backend.errors.js';
 export type {
+  CreateParams,
   CreateResult,
   InvalidRecord,
   SessionRecord,

@@ -476,6 +476,74 @@ describe('connectNew', () => {
     actor.stop();
   });
 
+  describe('create modes', () => {
+    /** A simulated backend that records what each create was sent with. */
+    function recording(options: SimulatedBackendOptions = {}) {
+      const simulated = createSimulatedBackend(options);
+      const sent: unknown[] = [];
+      const backend: WppBackend = {
+        ...simulated,
+        create: (params, signal) => {
+          sent.push(params);
+          return simulated.create(params, signal);
+        },
+      };
+      return { backend, sent, simulated };
+    }
+
+    it('an organization without a number gets its own client ({}); with one, another number (add_new)', async () => {
+      const { backend, sent } = recording();
+      const { actor } = start(backend);
+      await vi.advanceTimersByTimeAsync(0);
+      actor.send({ type: 'sessions.connectNew' });
+      await vi.advanceTimersByTimeAsync(0);
+      actor.send({ type: 'sessions.connectNew' });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent).toEqual([{ addNew: false }, { addNew: true }]);
+      actor.stop();
+    });
+
+    it('recreate is offered to the only number whose key went invalid, and sends force_recreate', async () => {
+      const invalidKey =
+        'wpp-status failed (HTTP 500): INVALID_API_KEY: API key expired or invalid. Use force_recreate to generate new session.';
+      let keyInvalid = true;
+      const { backend, sent } = recording({ sessions: [{ state: 'connected' }] });
+      const checked: WppBackend = {
+        ...backend,
+        getStatus: (ref, signal) =>
+          keyInvalid ? Promise.reject(new WppError('server', invalidKey)) : backend.getStatus(ref, signal),
+      };
+      const { actor } = start(checked, { timings: { retryAttempts: 0 } });
+      await vi.advanceTimersByTimeAsync(0);
+      const [view] = views(actor);
+      expect(view).toMatchObject({ status: 'error', canRecreate: true });
+      keyInvalid = false;
+      refOf(actor, view!.id).send({ type: 'session.recreate' });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent).toEqual([{ addNew: false, forceRecreate: true }]);
+      // The same number, now with a QR to scan again; still a saved number (cancel does not remove it).
+      expect(views(actor)).toHaveLength(1);
+      expect(views(actor)[0]).toMatchObject({ id: view!.id, status: 'qr_issued', isNew: false });
+      actor.stop();
+    });
+
+    it('recreate is not offered when the organization has two numbers (force_recreate would add a primary)', async () => {
+      const { backend } = recording({ sessions: [{ state: 'connected' }, { state: 'connected' }] });
+      const failing: WppBackend = {
+        ...backend,
+        getStatus: () =>
+          Promise.reject(new WppError('server', 'INVALID_API_KEY: API key expired or invalid')),
+      };
+      const { actor } = start(failing, { timings: { retryAttempts: 0 } });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(views(actor).map((v) => [v.status, v.canRecreate])).toEqual([
+        ['error', false],
+        ['error', false],
+      ]);
+      actor.stop();
+    });
+  });
+
   describe('a create whose outcome is unknown', () => {
     /**
      * The issue's reproduction: the server's create takes 5 s and ignores the abort; it saves the row, then answers

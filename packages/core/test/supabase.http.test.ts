@@ -142,6 +142,21 @@ describe('createSupabaseBackend over real HTTP (supabase-js against a node:http 
     expect(creates[0]!.body).toEqual({ add_new: true });
   });
 
+  it("sends each of wpp-create's three meanings as the function reads them", async () => {
+    server.routes['wpp-create'] = () => ({
+      json: { success: true, session: '0000000000001', status: 'qr_issued', qrcode: '2@x' },
+    });
+    server.routes['messenger-integrations'] = () => ({
+      json: { success: true, integrations: [row({ n: 1 })] },
+    });
+    const backend = createSupabaseBackend(server.client());
+    await backend.create({ addNew: false }, signal());
+    await backend.create({ addNew: false, forceRecreate: true }, signal());
+    await backend.create({ addNew: true }, signal());
+    const bodies = server.seen.filter((r) => r.path.endsWith('wpp-create')).map((r) => r.body);
+    expect(bodies).toEqual([{}, { force_recreate: true }, { add_new: true }]);
+  });
+
   it('never retries wpp-create, not even on 504 or 500', async () => {
     for (const status of [500, 502, 503, 504, 408, 429]) {
       server.seen.length = 0;

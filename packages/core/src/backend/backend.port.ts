@@ -45,6 +45,20 @@ export type StatusResult =
   | { status: 'pending'; detail?: string }
   | { status: 'disconnected'; detail?: string };
 
+/**
+ * The three meanings of the user's `wpp-create`:
+ * - `{ addNew: true }` → `{ add_new: true }`: adds another number (a new row and upstream client);
+ * - `{ addNew: false }` → `{}`: the organization's own client: reconnects its one number, or makes it when there is
+ *   none (the right call for an organization without a WPP number);
+ * - `{ addNew: false, forceRecreate: true }` → `{ force_recreate: true }`: a new key for the organization's one
+ *   number (the cure `INVALID_API_KEY` names). It updates the single active row; with two or more rows the function
+ *   inserts another primary instead, so it is offered only to an organization's sole number.
+ */
+export interface CreateParams {
+  addNew: boolean;
+  forceRecreate?: boolean;
+}
+
 /** What `create` returns: the new number's record and its first status. */
 export interface CreateResult {
   /** The saved row of the new number. */
@@ -70,8 +84,8 @@ export interface WppBackend {
   getStatus(ref: SessionRef, signal: AbortSignal): Promise<StatusResult>;
   /** The current QR of one number, or `null` when there is none yet. */
   getQr(ref: SessionRef, signal: AbortSignal): Promise<QrValue | null>;
-  /** Creates a new number (`add_new`). Not idempotent: callers must never retry it by themselves. */
-  create(params: { addNew: boolean }, signal: AbortSignal): Promise<CreateResult>;
+  /** Creates a number (see `CreateParams`). Not idempotent: callers must never retry it by themselves. */
+  create(params: CreateParams, signal: AbortSignal): Promise<CreateResult>;
   /** Asks for a new QR for an existing number. */
   start(ref: SessionRef, signal: AbortSignal): Promise<StatusResult>;
   /**

@@ -58,6 +58,11 @@ export interface SessionView {
    * Whether `forget` does something now: after a failed disconnect, when the backend can delete a row on its own.
    */
   canForget: boolean;
+  /**
+   * Whether `recreate` does something now: the backend said the number's key is invalid (`INVALID_API_KEY`) and it
+   * is the organization's only number.
+   */
+  canRecreate: boolean;
 }
 
 const STATUSES: ReadonlySet<string> = new Set<SessionStatus>([
@@ -125,6 +130,7 @@ export function sessionView(snapshot: SnapshotFrom<SessionMachine>): SessionView
     canRetry: can(snapshot, 'session.retry'),
     canCheck: can(snapshot, 'session.check'),
     canForget: can(snapshot, 'session.forget'),
+    canRecreate: can(snapshot, 'session.recreate'),
   };
 }
 
@@ -147,6 +153,11 @@ export interface SessionCommands {
    * keep running, linked and billed). Warn the admin and ask to confirm first.
    */
   forget(): void;
+  /**
+   * When its key went invalid: asks the backend for a new key for this same number (`wpp-create` with
+   * `force_recreate`), then shows its new QR. Ask the admin to confirm: the number must be scanned again.
+   */
+  recreate(): void;
 }
 
 /**
@@ -167,5 +178,6 @@ export function sessionCommands(ref: { send(event: SessionCommandEvent): void })
     retry: () => ref.send({ type: 'session.retry' }),
     check: () => ref.send({ type: 'session.check' }),
     forget: () => ref.send({ type: 'session.forget' }),
+    recreate: () => ref.send({ type: 'session.recreate' }),
   };
 }

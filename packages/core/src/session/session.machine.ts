@@ -1,6 +1,6 @@
 import { and, assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
 import { isRefusal, type SessionError, toSessionError } from '../backend/backend.errors.js';
-import type { CreateResult, SessionRef, StatusResult } from '../backend/backend.port.js';
+import type { CreateParams, CreateResult, SessionRef, StatusResult } from '../backend/backend.port.js';
 import { sameQr } from '../backend/qr.js';
 import { scrubSecrets } from '../backend/scrub.js';
 import { backoffDelay } from './backoff.js';
@@ -97,7 +97,7 @@ export const sessionMachine = setup({
   actors: {
     getStatus: notProvided<StatusResult, SessionRequest>('getStatus'),
     start: notProvided<StatusResult, SessionRequest>('start'),
-    create: notProvided<CreateResult, { addNew: boolean }>('create'),
+    create: notProvided<CreateResult, CreateParams>('create'),
     disconnect: notProvided<void, SessionRequest>('disconnect'),
     forget: notProvided<void, SessionRequest>('forget'),
   },
@@ -141,6 +141,13 @@ export const sessionMachine = setup({
       context.attempt < context.timings.retryAttempts,
     failedOnStart: ({ context }) => context.failedOperation === 'start',
     failedOnDisconnect: ({ context }) => context.failedOperation === 'disconnect',
+    // The backend says the key went invalid; `force_recreate` touches the organization's single active row, so it
+    // is offered to its only number.
+    canRecreate: ({ context }) =>
+      context.sole &&
+      context.record !== null &&
+      context.record.invalid === null &&
+      /INVALID_API_KEY|API key (expired or )?invalid|Invalid API key/i.test(context.error?.message ?? ''),
     canForget: ({ context }) =>
       context.failedOperation === 'disconnect' &&
       context.record !== null &&
@@ -221,9 +228,10 @@ export const sessionMachine = setup({
     clearRetry: assign({ nextRetryAt: null }),
     countFailedRecheck: assign({ attempt: ({ context }) => context.attempt + 1 }),
     resetAttempts: assign({ attempt: 0 }),
-    setCreated: assign(({ event }) => ({
+    setCreated: assign(({ context, event }) => ({
       record: outputOf<CreateResult>(event).record,
-      isNew: true,
+      // A recreated number is not new: cancelling its QR must not remove it.
+      isNew: context.record === null,
       ownsQrPhase: true,
       lastCheckedAt: Date.now(),
     })),
@@ -232,8 +240,9 @@ export const sessionMachine = setup({
       const { record } = event;
       // A list answer never turns a session into another number, and never re-opens one being created.
       if (context.record === null || context.record.integrationId !== record.integrationId) return {};
-      return { record };
+      return { record, sole: event.sole ?? context.sole };
     }),
+    askRecreate: assign({ createParams: { addNew: false, forceRecreate: true } }),
     // The parent is optional (a session runs alone in tests), which a bare sendTo cannot express.
     notifyParent: enqueueActions(({ context, enqueue }, params: { type: SessionParentEvent['type'] }) => {
       if (!context.parent) return;
@@ -294,6 +303,8 @@ export const sessionMachine = setup({
     pollFailures: 0,
     isNew: input.isNew ?? false,
     cancelRequested: false,
+    createParams: input.create ?? { addNew: true },
+    sole: input.sole ?? false,
     timings: { ...DEFAULT_TIMINGS, ...input.timings },
     parent: input.parent ?? null,
   }),
@@ -315,7 +326,7 @@ export const sessionMachine = setup({
       entry: { type: 'notifyParent', params: { type: 'session.creating' } },
       invoke: {
         src: 'create',
-        input: { addNew: true },
+        input: ({ context }) => context.createParams,
         onDone: [
           {
             // Cancelled while the create ran: the number now exists, so remove it rather than leave an orphan.
@@ -385,7 +396,11 @@ export const sessionMachine = setup({
       on: {
         // wpp-create is not idempotent and aborting the fetch does not stop the server: let it answer, then remove
         // what it made (the user's panel left the row and the upstream client behind).
-        'session.cancel': { guard: not('isCancelRequested'), actions: 'requestCancel' },
+        // (A recreate of a saved number has nothing to discard: it is not cancelled.)
+        'session.cancel': {
+          guard: and([not('isCancelRequested'), 'isToBeCreated']),
+          actions: 'requestCancel',
+        },
       },
     },
     checking: {
@@ -635,6 +650,8 @@ export const sessionMachine = setup({
         'session.disconnect': { guard: 'hasSavedRow', target: 'disconnecting' },
         // The admin's explicit choice after a failed disconnect: delete the row, leave the upstream as it is.
         'session.forget': { guard: and(['hasForget', 'canForget']), target: 'disconnecting.forgetting' },
+        // A new key for the same number (`force_recreate`), then a new QR; one create at a time, as any create.
+        'session.recreate': { guard: 'canRecreate', target: 'creating', actions: 'askRecreate' },
         'session.cancel': { guard: 'isToBeCreated', target: 'removed' },
       },
     },

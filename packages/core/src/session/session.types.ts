@@ -1,6 +1,6 @@
 import type { AnyActorRef } from 'xstate';
 import type { SessionError } from '../backend/backend.errors.js';
-import type { SessionRecord } from '../backend/backend.port.js';
+import type { CreateParams, SessionRecord } from '../backend/backend.port.js';
 import type { QrValue } from '../backend/qr.js';
 
 /** The states a session can be in, as views show them (the machine's top-level states). */
@@ -98,6 +98,10 @@ export interface SessionInput {
   parent?: AnyActorRef;
   /** A number the admin is adding here (its create timed out, then its row appeared): cancel removes it. */
   isNew?: boolean;
+  /** What `create` is sent with, for a number to be created. @default { addNew: true } */
+  create?: CreateParams;
+  /** Whether this is the organization's only saved number (`recreate` is offered only then). */
+  sole?: boolean;
 }
 
 /** A session machine's context. Read it through `sessionView`, not directly. */
@@ -124,6 +128,10 @@ export interface SessionContext {
   isNew: boolean;
   /** The admin cancelled while `create` ran: the number is removed as soon as it exists. */
   cancelRequested: boolean;
+  /** What `create` is sent with (`recreate` sends `forceRecreate`). */
+  createParams: CreateParams;
+  /** Whether this is the organization's only saved number. */
+  sole: boolean;
   timings: WppTimings;
   parent: AnyActorRef | null;
 }
@@ -136,12 +144,13 @@ export type SessionCommandEvent =
   | { type: 'session.refreshQr' }
   | { type: 'session.cancel' }
   | { type: 'session.retry' }
-  | { type: 'session.forget' };
+  | { type: 'session.forget' }
+  | { type: 'session.recreate' };
 
 /** Everything a session machine receives: the admin's commands and, internally, the collection's row updates. */
 export type SessionEvent =
   | SessionCommandEvent
-  | { type: 'session.update'; record: SessionRecord }
+  | { type: 'session.update'; record: SessionRecord; sole?: boolean }
   // From the session's own request actors: a request got its slot (the `checking` deadline starts then).
   | { type: 'session.requestStarted' }
   | { type: 'session.checkExpired' };

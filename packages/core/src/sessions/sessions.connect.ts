@@ -53,10 +53,11 @@ export function sessionsView(snapshot: SnapshotFrom<SessionsMachine>): SessionsV
 /** The commands of the collection, bound to its actor. */
 export interface SessionsCommands {
   /**
-   * Adds a new number (`wpp-create` with `add_new`) and returns its session's key (for the QR dialog and
-   * `useWppSession`), or `null` when refused: while another is being created or settled, or before the list is read.
+   * Adds a number and returns its session's key (for the QR dialog and `useWppSession`), or `null` when refused:
+   * while another is being created or settled, or before the list is read. An organization with a saved number gets
+   * another (`wpp-create` with `add_new`); one without gets its own client (`{}`); `{ addNew }` overrides.
    */
-  connectNew(): string | null;
+  connectNew(options?: { addNew?: boolean }): string | null;
   /** Re-lists the saved sessions and re-checks every one that is kept. */
   refresh(): void;
   /** Retries a failed list now. */
@@ -79,9 +80,11 @@ export function sessionsCommands(ref: {
   getSnapshot(): { context: { creatingId: string | null; sequence: number } };
 }): SessionsCommands {
   return {
-    connectNew: () => {
+    connectNew: (options?: { addNew?: boolean }) => {
       const before = ref.getSnapshot().context.sequence;
-      ref.send({ type: 'sessions.connectNew' });
+      // Only a plain `{ addNew }` is read: `onClick={connectNew}` passes a click event.
+      const addNew = typeof options?.addNew === 'boolean' ? options.addNew : undefined;
+      ref.send({ type: 'sessions.connectNew', ...(addNew !== undefined && { addNew }) });
       const { creatingId, sequence } = ref.getSnapshot().context;
       return sequence !== before && creatingId !== null ? creatingId : null;
     },

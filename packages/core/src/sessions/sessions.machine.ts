@@ -101,7 +101,7 @@ export const sessionsMachine = setup({
         listed.add(id);
         order.push(id);
         const ref = context.refs[id]!;
-        enqueue.sendTo(ref, { type: 'session.update', record });
+        enqueue.sendTo(ref, { type: 'session.update', record, sole: records.length === 1 });
         if (!fromApp) enqueue.sendTo(ref, { type: 'session.check' });
       }
       // A session the list does not name stays only if it was added after this list was asked for, or if it has
@@ -132,6 +132,7 @@ export const sessionsMachine = setup({
               timings: context.timings,
               parent: self,
               isNew: staleCard != null && record === createdRow,
+              sole: records.length === 1,
             },
           }) as SessionActorRef;
           spawnedAt[id] = context.listSequence;
@@ -165,12 +166,15 @@ export const sessionsMachine = setup({
         };
       });
     }),
-    spawnNew: assign(({ context, spawn, self }) => {
+    spawnNew: assign(({ context, event, spawn, self }) => {
       const sequence = context.sequence + 1;
       const id = `new-${sequence}`;
+      // An organization without a saved number gets its own client (`{}`); another number is `add_new`.
+      const saved = context.ids.some((key) => context.refs[key]?.getSnapshot().context.record != null);
+      const addNew = (event.type === 'sessions.connectNew' ? event.addNew : undefined) ?? saved;
       const ref = spawn('session', {
         id: `session:${id}`,
-        input: { id, timings: context.timings, parent: self },
+        input: { id, timings: context.timings, parent: self, create: { addNew } },
       }) as SessionActorRef;
       return {
         sequence,
@@ -179,10 +183,6 @@ export const sessionsMachine = setup({
         spawnedAt: { ...context.spawnedAt, [id]: sequence },
         newSessionId: id,
         creatingId: id,
-        knownAtCreate: context.ids.flatMap((key) => {
-          const integrationId = context.refs[key]?.getSnapshot().context.record?.integrationId;
-          return integrationId ? [integrationId] : [];
-        }),
       };
     }),
     // A list asked for before the create answered may have read the table before the row was saved: it must not
@@ -192,7 +192,18 @@ export const sessionsMachine = setup({
         ? { spawnedAt: { ...context.spawnedAt, [event.id]: context.sequence } }
         : {},
     ),
-    setCreating: assign(({ event }) => (event.type === 'session.creating' ? { creatingId: event.id } : {})),
+    // Any create (connect new, or a recreate): the rows listed now are not its row.
+    setCreating: assign(({ context, event }) =>
+      event.type === 'session.creating'
+        ? {
+            creatingId: event.id,
+            knownAtCreate: context.ids.flatMap((key) => {
+              const integrationId = context.refs[key]?.getSnapshot().context.record?.integrationId;
+              return integrationId ? [integrationId] : [];
+            }),
+          }
+        : {},
+    ),
     // A list that ran while the create's answer was on its way may have spawned the new row already: keep the
     // session that created it (the QR dialog follows it) and stop the copy.
     dropDuplicate: enqueueActions(({ context, event, enqueue }) => {

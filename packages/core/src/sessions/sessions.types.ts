@@ -59,7 +59,8 @@ export interface SessionsContext {
 export type SessionsCommandEvent =
   | { type: 'sessions.refresh' }
   | { type: 'sessions.retry' }
-  | { type: 'sessions.connectNew' }
+  /** `addNew`: `wpp-create`'s `add_new`; by default `true` when the organization has a saved number, else `{}`. */
+  | { type: 'sessions.connectNew'; addNew?: boolean }
   | { type: 'sessions.dismissNew' };
 
 /**

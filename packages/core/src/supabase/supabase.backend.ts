@@ -1,6 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { errorCodeForStatus, WppError } from '../backend/backend.errors.js';
 import type {
+  CreateParams,
   CreateResult,
   SessionRecord,
   SessionRef,
@@ -155,11 +156,12 @@ export function createSupabaseBackend(
     return qrOf(body);
   }
 
-  async function create(params: { addNew: boolean }, signal: AbortSignal): Promise<CreateResult> {
+  async function create(params: CreateParams, signal: AbortSignal): Promise<CreateResult> {
     // Sent exactly once: wpp-create makes an upstream client and a row; a retry would make another.
+    const request = params.addNew ? { add_new: true } : params.forceRecreate ? { force_recreate: true } : {};
     const body = readBody(
       names.create,
-      await invoke(names.create, signal, { method: 'POST', body: { add_new: params.addNew } }),
+      await invoke(names.create, signal, { method: 'POST', body: request }),
     );
     const created = createdOf(body);
     // wpp-create does not return the row id; the row was saved before it answered, so the list has it.
