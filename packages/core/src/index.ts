@@ -40,7 +40,7 @@ export type {
   WppTimings,
 } from './session/session.types.js';
 export { DEFAULT_TIMINGS } from './session/session.types.js';
-export type { SessionsCommands, SessionsView } from './sessions/sessions.connect.js';
+export type { ConnectOptions, SessionsCommands, SessionsView } from './sessions/sessions.connect.js';
 export { sessionsCommands, sessionsView } from './sessions/sessions.connect.js';
 export type { WppSessionsOptions } from './sessions/sessions.create.js';
 export {

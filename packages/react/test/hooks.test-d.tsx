@@ -18,7 +18,7 @@ describe('hook types', () => {
     type Result = ReturnType<typeof useWppSessions>;
     expectTypeOf<Result['status']>().toEqualTypeOf<'loading' | 'ready' | 'error'>();
     expectTypeOf<Result['ids']>().toEqualTypeOf<string[]>();
-    expectTypeOf<Result['connectNew']>().toEqualTypeOf<() => string | null>();
+    expectTypeOf<Result['connectNew']>().returns.toEqualTypeOf<string | null>();
     expectTypeOf<Result['newSessionId']>().toEqualTypeOf<string | null>();
   });
 

@@ -50,6 +50,15 @@ export function sessionsView(snapshot: SnapshotFrom<SessionsMachine>): SessionsV
   };
 }
 
+/**
+ * Options of `connectNew`. Any other object is ignored, so `onClick={connectNew}` (which passes a click event) adds
+ * a number the default way.
+ */
+export interface ConnectOptions {
+  /** `wpp-create`'s `add_new`. @default true when the organization has a saved number, else false (`{}`) */
+  addNew?: boolean;
+}
+
 /** The commands of the collection, bound to its actor. */
 export interface SessionsCommands {
   /**
@@ -57,7 +66,7 @@ export interface SessionsCommands {
    * while another is being created or settled, or before the list is read. An organization with a saved number gets
    * another (`wpp-create` with `add_new`); one without gets its own client (`{}`); `{ addNew }` overrides.
    */
-  connectNew(options?: { addNew?: boolean }): string | null;
+  connectNew(options?: ConnectOptions | object): string | null;
   /** Re-lists the saved sessions and re-checks every one that is kept. */
   refresh(): void;
   /** Retries a failed list now. */
@@ -80,10 +89,11 @@ export function sessionsCommands(ref: {
   getSnapshot(): { context: { creatingId: string | null; sequence: number } };
 }): SessionsCommands {
   return {
-    connectNew: (options?: { addNew?: boolean }) => {
+    connectNew: (options?: ConnectOptions | object) => {
       const before = ref.getSnapshot().context.sequence;
       // Only a plain `{ addNew }` is read: `onClick={connectNew}` passes a click event.
-      const addNew = typeof options?.addNew === 'boolean' ? options.addNew : undefined;
+      const asked = (options as ConnectOptions | undefined)?.addNew;
+      const addNew = typeof asked === 'boolean' ? asked : undefined;
       ref.send({ type: 'sessions.connectNew', ...(addNew !== undefined && { addNew }) });
       const { creatingId, sequence } = ref.getSnapshot().context;
       return sequence !== before && creatingId !== null ? creatingId : null;
