@@ -265,6 +265,37 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     expect(cards()).toHaveLength(0);
   });
 
+  it('a sole number whose key went invalid offers "Пересоздать", asks first, then shows the new QR', async () => {
+    let keyInvalid = true;
+    const backend = simulated({
+      sessions: [{ state: 'connected' }],
+      fault: (operation) =>
+        keyInvalid && operation === 'getStatus'
+          ? {
+              kind: 'error',
+              code: 'server',
+              message:
+                'INVALID_API_KEY: API key expired or invalid. Use force_recreate to generate new session.',
+            }
+          : null,
+    });
+    renderPanel({ backend, strict, timings: { retryAttempts: 0 } });
+    await advance(300);
+    const card = cardOf('0000000000001');
+    keyInvalid = false;
+    fireEvent.click(button('Пересоздать', card));
+    const dialog = screen.getByRole('dialog', { name: 'Пересоздание подключения' });
+    expect(dialog.textContent).toMatch(/новый ключ для этого же номера/);
+    expect(backend.stats().calls.create).toBe(0);
+    fireEvent.click(button('Пересоздать', dialog));
+    await advance(300);
+    expect(backend.stats().calls.create).toBe(1);
+    expect(qrDialog()).not.toBeNull();
+    // The same number, with a new key: still one card, one saved row.
+    expect(cards()).toHaveLength(1);
+    expect(backend.savedRows()).toHaveLength(1);
+  });
+
   it('"Обновить статусы" re-checks every session', async () => {
     const backend = simulated({ sessions: [{ state: 'connected' }, { state: 'connected' }] });
     renderPanel({ backend, strict, timings: { recheckInterval: 0 } });

@@ -1,12 +1,13 @@
 import type { SessionView } from '@wpp-sessions/react';
 import { useWppSession } from '@wpp-sessions/react';
-import { Power, QrCode as QrIcon, RefreshCw, RotateCcw, Smartphone, Trash2 } from 'lucide-react';
+import { KeyRound, Power, QrCode as QrIcon, RefreshCw, RotateCcw, Smartphone, Trash2 } from 'lucide-react';
 import { memo, useCallback, useState } from 'react';
 import { useAnnounce } from './announcer.js';
 import { DisconnectDialog } from './DisconnectDialog.js';
 import { ErrorText } from './ErrorText.js';
 import { errorText, REASON_TEXT, STATUS_LABELS } from './format.js';
 import { usePanel } from './panelContext.js';
+import { RecreateDialog } from './RecreateDialog.js';
 import { StatusBadge } from './StatusBadge.js';
 import { Ago, Remaining } from './ticking.js';
 import { Button, Field, Spinner } from './ui.js';
@@ -39,6 +40,8 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
   const { showQr, heading } = usePanel();
   const [confirming, setConfirming] = useState(false);
   const closeConfirm = useCallback(() => setConfirming(false), []);
+  const [recreating, setRecreating] = useState(false);
+  const closeRecreate = useCallback(() => setRecreating(false), []);
   const label = session ? `${session.name} ${session.accountNumber ?? ''}`.trim() : '';
   useAnnounce(session ? announcement(label, session) : '');
   if (!session) return null;
@@ -124,6 +127,11 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
             <QrIcon size={16} aria-hidden="true" /> Получить новый QR
           </Button>
         )}
+        {session.canRecreate && (
+          <Button variant="outline" onClick={() => setRecreating(true)}>
+            <KeyRound size={16} aria-hidden="true" /> Пересоздать
+          </Button>
+        )}
         {session.canRetry && (
           <Button variant="outline" onClick={session.retry}>
             <RotateCcw size={16} aria-hidden="true" /> Попробовать снова
@@ -154,6 +162,14 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
       </div>
 
       {confirming && <DisconnectDialog id={id} onClose={closeConfirm} returnFocus={heading} />}
+      {recreating && (
+        <RecreateDialog
+          id={id}
+          onClose={closeRecreate}
+          onRecreated={() => showQr(id)}
+          returnFocus={heading}
+        />
+      )}
     </article>
   );
 });

@@ -178,9 +178,17 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
         platform.start(account);
         return toStatus(account);
       }),
-    create: (_params, signal) =>
+    // As the user's wpp-create: `add_new` inserts a number; `{}` and `force_recreate` act on the organization's one
+    // row (reconnect it, or give it a new key and a new QR), or insert it when there is none.
+    create: (params, signal) =>
       call('create', null, signal, (): CreateResult => {
-        const row = insert('WhatsApp (WPP)');
+        const own = rows.length === 1 ? rows[0] : undefined;
+        const row = !params.addNew && own ? own : insert('WhatsApp (WPP)');
+        if (row === own && params.forceRecreate) {
+          const settings = row.settings as Record<string, unknown>;
+          platform.drop(accountOf(row));
+          settings.wppApiKey = `${String(settings.wppApiKey)}-recreated`;
+        }
         platform.start(accountOf(row));
         const record = parseSessionList([structuredClone(row)])[0] as SessionRecord;
         return { record, status: toStatus(accountOf(row)) };
