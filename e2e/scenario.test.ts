@@ -261,6 +261,11 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         r.at >= since && r.url.includes('/functions/v1/wpp-status') && (r.body ?? '').includes(integrationId),
     ).length;
 
+  const listCalls = (since: number) =>
+    requests.filter(
+      (r) => r.at >= since && r.method === 'GET' && r.url.includes('/functions/v1/messenger-integrations'),
+    ).length;
+
   /** A new tab that logs its requests (for "was wpp-status called") and waits at most UI_TIMEOUT per action. */
   const openPage = async (): Promise<Page> => {
     const tab = await browser.context.newPage();
@@ -375,7 +380,15 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         'a wpp-status call for this integration after the reload',
       ).toBeGreaterThan(0);
       expect(await card(first.number).getByTestId('checked-ago').textContent()).toMatch(/проверено/);
+      // The rows come through the app's own list hook: one list request for the load, none from the library.
+      expect(listCalls(since), 'list requests for one load').toBe(1);
       await shoot(page, '05-after-reload');
+      // "Обновить статусы": the hook's refetch (one list request) and a fresh status check of every number.
+      const clicked = Date.now();
+      await button(page, 'Обновить статусы').click();
+      await expect.poll(() => statusCallsFor(first.id, clicked), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
+      await expect.poll(() => page.getByRole('button', { name: 'Обновить статусы' }).isEnabled()).toBe(true);
+      expect(listCalls(clicked), 'list requests for one refresh').toBe(1);
     },
   );
 
