@@ -476,6 +476,37 @@ describe('connectNew', () => {
     actor.stop();
   });
 
+  describe('a hidden page', () => {
+    it('re-checks nothing and polls no QR while hidden, keeps the QR deadline, and checks once when shown', async () => {
+      const backend = createSimulatedBackend({ sessions: [{ state: 'connected' }, { state: 'qr' }] });
+      const { actor } = start(backend, {
+        timings: { recheckInterval: 1_000, qrPollInterval: 500, qrTimeout: 8_000 },
+      });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(views(actor).map((v) => v.status)).toEqual(['connected', 'qr_issued']);
+      await vi.advanceTimersByTimeAsync(2_000);
+      const beforeHiding = backend.stats().calls.getStatus;
+      expect(beforeHiding).toBeGreaterThan(4); // rechecks and polls run while shown
+      actor.send({ type: 'sessions.visibility', hidden: true });
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(backend.stats().calls.getStatus).toBe(beforeHiding);
+      // The QR deadline kept running while hidden.
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(views(actor).map((v) => [v.status, v.reason])).toEqual([
+        ['connected', null],
+        ['disconnected', 'qr_expired'],
+      ]);
+      actor.send({ type: 'sessions.visibility', hidden: false });
+      await vi.advanceTimersByTimeAsync(0);
+      // The connected number is checked at once; the expired QR waits for the admin.
+      expect(backend.stats().calls.getStatus).toBe(beforeHiding + 1);
+      expect(views(actor)[1]!.status).toBe('disconnected');
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(backend.stats().calls.getStatus).toBeGreaterThan(beforeHiding + 1); // background re-checks resumed
+      actor.stop();
+    });
+  });
+
   describe('create modes', () => {
     /** A simulated backend that records what each create was sent with. */
     function recording(options: SimulatedBackendOptions = {}) {

@@ -27,6 +27,12 @@ export interface WppSessionsProviderProps {
     concurrency?: number;
     /** Timings; missing ones take `DEFAULT_TIMINGS` (QR shown 60 s, polled every 2 s, re-check every 60 s). */
     timings?: Partial<WppTimings>;
+    /**
+     * While the page is hidden (another tab, a minimised window), no background re-checks and no QR polls; when it
+     * is shown again, every connected, offline and QR-showing number is checked once. `false` keeps polling.
+     * @default true
+     */
+    pauseWhenHidden?: boolean;
   };
   /**
    * Sees every event of every machine, passed to the actor as is: e.g. `createBrowserInspector().inspect` from
@@ -115,6 +121,16 @@ export function WppSessionsProvider({
     if (data !== undefined) actor.send(sessionsRowsEvent(backend, data));
     else if (failed) actor.send({ type: 'sessions.rowsFailed', error: latestRows.current?.error });
   }, [actor, backend, data, failed]);
+  // The Page Visibility API: a hidden tab stays quiet.
+  const pause = options?.pauseWhenHidden ?? true;
+  useEffect(() => {
+    if (!pause || typeof document === 'undefined') return;
+    const update = () =>
+      actor.send({ type: 'sessions.visibility', hidden: document.visibilityState === 'hidden' });
+    update();
+    document.addEventListener('visibilitychange', update);
+    return () => document.removeEventListener('visibilitychange', update);
+  }, [actor, pause]);
   // One listener at a time (StrictMode's second effect run replaces the first), so nothing is told twice.
   useEffect(() => {
     const subscription = actor.on('*', (event) => latest.current?.(event));

@@ -123,11 +123,14 @@ export const sessionMachine = setup({
     isCheckDeadlineIdle: ({ context }) => !context.checkDeadlineArmed,
     // Whether the backend can delete a row without stopping the number (`WppBackend.forget`); provided with it.
     hasForget: () => false,
-    hasRecheck: ({ context }) => context.timings.recheckInterval > 0,
+    // A hidden page re-checks nothing in the background and polls no QR; it checks everything once when shown.
+    hasRecheck: ({ context }) => context.timings.recheckInterval > 0 && !context.hidden,
+    isShown: ({ context }) => !context.hidden,
     // Background checks of an offline number stop after retryAttempts failures in a row: a dead backend is not
     // hammered for ever (a successful answer starts the count again).
     isOfflineRecheck: ({ context }) =>
       context.timings.recheckInterval > 0 &&
+      !context.hidden &&
       context.reason === 'offline' &&
       context.attempt <= context.timings.retryAttempts,
     isNew: ({ context }) => context.isNew,
@@ -243,6 +246,9 @@ export const sessionMachine = setup({
       return { record, sole: event.sole ?? context.sole };
     }),
     askRecreate: assign({ createParams: { addNew: false, forceRecreate: true } }),
+    setVisibility: assign(({ event }) =>
+      event.type === 'session.visibility' ? { hidden: event.hidden } : {},
+    ),
     // The parent is optional (a session runs alone in tests), which a bare sendTo cannot express.
     notifyParent: enqueueActions(({ context, enqueue }, params: { type: SessionParentEvent['type'] }) => {
       if (!context.parent) return;
@@ -305,12 +311,14 @@ export const sessionMachine = setup({
     cancelRequested: false,
     createParams: input.create ?? { addNew: true },
     sole: input.sole ?? false,
+    hidden: input.hidden ?? false,
     timings: { ...DEFAULT_TIMINGS, ...input.timings },
     parent: input.parent ?? null,
   }),
   initial: 'init',
   on: {
     'session.update': { actions: 'updateRecord' },
+    'session.visibility': { actions: 'setVisibility' },
   },
   states: {
     // Transient: picks the first real state from the input. No snapshot ever rests here.
@@ -534,7 +542,8 @@ export const sessionMachine = setup({
       },
       states: {
         waiting: {
-          after: { qrPollInterval: 'polling' },
+          // Hidden: no poll (the QR deadline keeps running); showing the page checks at once.
+          after: { qrPollInterval: { guard: 'isShown', target: 'polling' } },
         },
         polling: {
           invoke: {

@@ -102,6 +102,8 @@ export interface SessionInput {
   create?: CreateParams;
   /** Whether this is the organization's only saved number (`recreate` is offered only then). */
   sole?: boolean;
+  /** Whether the page is hidden (no background re-checks, no QR polls). */
+  hidden?: boolean;
 }
 
 /** A session machine's context. Read it through `sessionView`, not directly. */
@@ -132,6 +134,8 @@ export interface SessionContext {
   createParams: CreateParams;
   /** Whether this is the organization's only saved number. */
   sole: boolean;
+  /** Whether the page is hidden: background re-checks and QR polls wait until it is shown. */
+  hidden: boolean;
   timings: WppTimings;
   parent: AnyActorRef | null;
 }
@@ -151,6 +155,7 @@ export type SessionCommandEvent =
 export type SessionEvent =
   | SessionCommandEvent
   | { type: 'session.update'; record: SessionRecord; sole?: boolean }
+  | { type: 'session.visibility'; hidden: boolean }
   // From the session's own request actors: a request got its slot (the `checking` deadline starts then).
   | { type: 'session.requestStarted' }
   | { type: 'session.checkExpired' };

@@ -133,6 +133,7 @@ export const sessionsMachine = setup({
               parent: self,
               isNew: staleCard != null && record === createdRow,
               sole: records.length === 1,
+              hidden: context.hidden,
             },
           }) as SessionActorRef;
           spawnedAt[id] = context.listSequence;
@@ -174,7 +175,7 @@ export const sessionsMachine = setup({
       const addNew = (event.type === 'sessions.connectNew' ? event.addNew : undefined) ?? saved;
       const ref = spawn('session', {
         id: `session:${id}`,
-        input: { id, timings: context.timings, parent: self, create: { addNew } },
+        input: { id, timings: context.timings, parent: self, create: { addNew }, hidden: context.hidden },
       }) as SessionActorRef;
       return {
         sequence,
@@ -252,6 +253,23 @@ export const sessionsMachine = setup({
       });
     }),
     dismissNew: assign({ newSessionId: null }),
+    // Every session learns it; a page shown again checks every number once.
+    setVisibility: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'sessions.visibility' || event.hidden === context.hidden) return;
+      enqueue.assign({ hidden: event.hidden });
+      for (const id of context.ids) {
+        const ref = context.refs[id]!;
+        enqueue.sendTo(ref, { type: 'session.visibility', hidden: event.hidden });
+        // What was checked in the background while shown: connected, offline and QR-showing numbers (an expired or
+        // cancelled QR, or a failure waiting for the admin, still waits for the admin).
+        const snapshot = ref.getSnapshot();
+        const background =
+          snapshot.matches('connected') ||
+          snapshot.matches('qr_issued') ||
+          (snapshot.matches('disconnected') && snapshot.context.reason === 'offline');
+        if (!event.hidden && background) enqueue.sendTo(ref, { type: 'session.check' });
+      }
+    }),
     // What a session told, said once to the app (`actor.on(…)`, `onEvent`), with the session's view.
     tell: enqueueActions(({ context, event, enqueue }) => {
       if (!('id' in event)) return;
@@ -325,8 +343,10 @@ export const sessionsMachine = setup({
     retryDelay: 0,
     nextRetryAt: null,
     timings: input.timings ?? {},
+    hidden: false,
   }),
   initial: 'init',
+  on: { 'sessions.visibility': { actions: 'setVisibility' } },
   states: {
     // Transient: lists through the backend, or waits for the app's rows.
     init: { always: [{ guard: 'isAppSource', target: 'awaiting' }, { target: 'loading' }] },

@@ -53,6 +53,8 @@ export interface SessionsContext {
   retryDelay: number;
   nextRetryAt: number | null;
   timings: Partial<WppTimings>;
+  /** Whether the page is hidden. */
+  hidden: boolean;
 }
 
 /** What the admin can tell the collection (the public commands; `sessionsCommands` sends them). */
@@ -61,7 +63,12 @@ export type SessionsCommandEvent =
   | { type: 'sessions.retry' }
   /** `addNew`: `wpp-create`'s `add_new`; by default `true` when the organization has a saved number, else `{}`. */
   | { type: 'sessions.connectNew'; addNew?: boolean }
-  | { type: 'sessions.dismissNew' };
+  | { type: 'sessions.dismissNew' }
+  /**
+   * The page was hidden or shown (the Page Visibility API; the React provider sends it): hidden, no background
+   * re-checks and no QR polls (QR deadlines keep running); shown again, every number is checked once at once.
+   */
+  | { type: 'sessions.visibility'; hidden: boolean };
 
 /**
  * Rows handed in by the app's own query (`createSessionsMachine(backend, { rows })`): every new array is reconciled
