@@ -5,7 +5,7 @@ import {
   WppSessionsProvider,
   type WppTimings,
 } from '@wpp-sessions/react';
-import { Building, TriangleAlert } from 'lucide-react';
+import { Building, RotateCcw, TriangleAlert } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { InspectionEvent, Observer } from 'xstate';
 import {
@@ -25,7 +25,7 @@ import {
   useMessengerIntegrations,
 } from './integrations.js';
 import { DemoScanContext } from './panel/demo.js';
-import { Spinner } from './panel/ui.js';
+import { Button, Spinner } from './panel/ui.js';
 import { WppConnectPanel } from './panel/WppConnectPanel.js';
 
 type Inspect = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
@@ -153,7 +153,10 @@ function LocalApp({
 }) {
   const [state, setState] = useState<TokensState>({ status: 'loading' });
   const [organizationId, setOrganizationId] = useState(config.organizationId);
+  // "Попробовать снова" asks the panel's server again: a backend started (or restarted) later is picked up.
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
+    void attempt;
     const controller = new AbortController();
     fetchLocalTokens(controller.signal).then(
       (tokens) => setState({ status: 'ready', tokens }),
@@ -164,7 +167,7 @@ function LocalApp({
       },
     );
     return () => controller.abort();
-  }, []);
+  }, [attempt]);
 
   const tokens = state.status === 'ready' ? state.tokens : null;
   const organization =
@@ -182,10 +185,17 @@ function LocalApp({
     );
   }
   if (state.status === 'error' || !tokens || !organization || !connection) {
+    const retry = () => {
+      setState({ status: 'loading' });
+      setAttempt((n) => n + 1);
+    };
     return (
       <div className="alert" role="alert">
         <TriangleAlert size={18} aria-hidden="true" />
         <p>{state.status === 'error' ? state.message : 'Локальный бэкенд не вернул ни одной организации.'}</p>
+        <Button variant="outline" size="sm" onClick={retry}>
+          <RotateCcw size={16} aria-hidden="true" /> Попробовать снова
+        </Button>
       </div>
     );
   }

@@ -132,6 +132,29 @@ describe.each(MODES)('App (%s)', (_mode, strict) => {
     expect(alert.textContent).toContain('npm start');
   });
 
+  it('"Попробовать снова" asks the panel\'s server again once it was unreachable, without a page reload', async () => {
+    let down = true;
+    const { seen } = fakeLocalBackend();
+    const answer = globalThis.fetch;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+        if (down) throw new TypeError('Failed to fetch');
+        return answer(input, init);
+      }),
+    );
+    renderApp({ mode: 'local', organizationId: null, timings: {}, inspect: false }, strict);
+    await advance(0);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('Сервер панели недоступен');
+    down = false;
+    fireEvent.click(within(alert).getByRole('button', { name: 'Попробовать снова' }));
+    for (let i = 0; i < 20 && !hasButton('Подключить WhatsApp'); i += 1) await advance(50);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(hasButton('Подключить WhatsApp')).toBe(true);
+    expect(seen.some((request) => request.url.includes('/functions/v1/messenger-integrations'))).toBe(true);
+  });
+
   it('signs in to the local backend with the chosen organization token and switches organizations', async () => {
     const { seen } = fakeLocalBackend();
     renderApp({ mode: 'local', organizationId: 'org-b', timings: {}, inspect: false }, strict);

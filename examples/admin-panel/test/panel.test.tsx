@@ -126,7 +126,11 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     await advance(200);
     expect(dialog.textContent).toContain('WhatsApp подключён (Session 0000000000001)');
     expect(badge(cardOf('0000000000001'))).toBe('🟢 Подключено');
-    expect(screen.getByTestId('announcer').textContent).toBe('WhatsApp (WPP) 0000000000001: Подключено');
+    // The finished action, said once (it replaces the card's own "…: Подключено" in the same commit) and shown.
+    expect(screen.getByTestId('announcer').textContent).toBe(
+      'WhatsApp подключён: WhatsApp (WPP) 0000000000001',
+    );
+    expect(screen.getByTestId('notice').textContent).toContain('WhatsApp подключён');
 
     fireEvent.click(button('Готово', dialog));
     await advance(0);

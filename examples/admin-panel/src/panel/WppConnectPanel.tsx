@@ -1,9 +1,10 @@
 import type { SessionError } from '@wpp-sessions/react';
 import { useWppSessions } from '@wpp-sessions/react';
-import { MessageCircle, Plus, RefreshCw, RotateCcw, TriangleAlert } from 'lucide-react';
+import { MessageCircle, Plus, RotateCcw, TriangleAlert } from 'lucide-react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Announcer } from './announcer.js';
 import { ErrorText } from './ErrorText.js';
+import { ActionOutcomes, RefreshControl } from './feedback.js';
 import { PanelContext } from './panelContext.js';
 import { QrDialog } from './QrDialog.js';
 import { SessionCard } from './SessionCard.js';
@@ -24,19 +25,8 @@ import { Button, Spinner } from './ui.js';
  * ```
  */
 export function WppConnectPanel() {
-  const {
-    status,
-    ids,
-    error,
-    isRefreshing,
-    isCreating,
-    newSessionId,
-    nextRetryAt,
-    connectNew,
-    refresh,
-    retry,
-    dismissNew,
-  } = useWppSessions();
+  const { status, ids, error, isCreating, newSessionId, nextRetryAt, connectNew, retry, dismissNew } =
+    useWppSessions();
   const heading = useRef<HTMLHeadingElement>(null);
   const [qrSessionId, setQrSessionId] = useState<string | null>(null);
   const showQr = useCallback((id: string) => setQrSessionId(id), []);
@@ -55,12 +45,7 @@ export function WppConnectPanel() {
               </h2>
               <p className="muted">Номера WhatsApp организации, подключённые через WPP Platform.</p>
             </div>
-            {status === 'ready' && ids.length > 0 && (
-              <Button variant="outline" onClick={refresh} disabled={isRefreshing} aria-busy={isRefreshing}>
-                <RefreshCw size={16} className={isRefreshing ? 'spin' : undefined} aria-hidden="true" />{' '}
-                Обновить статусы
-              </Button>
-            )}
+            {status === 'ready' && ids.length > 0 && <RefreshControl />}
           </div>
 
           {status === 'loading' && (
@@ -99,6 +84,7 @@ export function WppConnectPanel() {
             </Button>
           )}
         </section>
+        <ActionOutcomes ids={ids} status={status} />
 
         {dialogId !== null && (
           <QrDialog
