@@ -7,7 +7,6 @@ import {
 } from '@wpp-sessions/react';
 import { Building, RotateCcw, TriangleAlert } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { InspectionEvent, Observer } from 'xstate';
 import {
   type DemoScan,
   fetchLocalTokens,
@@ -19,6 +18,7 @@ import {
 import type { PanelConfig } from './config.js';
 import { DemoMenu } from './demo/DemoMenu.js';
 import type { DevClient } from './demo/devClient.js';
+import type { Inspect } from './inspect.js';
 import {
   type FetchIntegrations,
   useInvalidateIntegrations,
@@ -27,8 +27,6 @@ import {
 import { DemoScanContext } from './panel/demo.js';
 import { Button, Spinner } from './panel/ui.js';
 import { WppConnectPanel } from './panel/WppConnectPanel.js';
-
-type Inspect = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
 /**
  * The page: the backend chosen by `config`, a provider for it, and the panel. In local mode it first reads the

@@ -45,7 +45,7 @@ export function timingsFrom(params: URLSearchParams): Partial<WppTimings> {
  * Decides the backend: a real Supabase project when `VITE_SUPABASE_URL` and `VITE_SUPABASE_ANON_KEY` were set at
  * build time; else the simulated backend in the page with `?backend=sim`; else the local backend that the
  * panel's own server names (`npm start`, see `fetchLocalTokens`), organization `?org=<id>`. `?inspect` opens the
- * Stately inspector, in development builds only.
+ * Stately inspector, in any build (see `loadInspector`).
  *
  * @example
  * ```ts
@@ -55,7 +55,7 @@ export function timingsFrom(params: URLSearchParams): Partial<WppTimings> {
 export function readConfig(search: string, env: PanelEnv): PanelConfig {
   const params = new URLSearchParams(search);
   const timings = timingsFrom(params);
-  const inspect = env.DEV === true && params.has('inspect');
+  const inspect = params.has('inspect');
   const url = env.VITE_SUPABASE_URL?.trim();
   const anonKey = env.VITE_SUPABASE_ANON_KEY?.trim();
   if (url && anonKey) return { mode: 'supabase', url, anonKey, timings, inspect };

@@ -28,9 +28,10 @@ describe('readConfig', () => {
     });
   });
 
-  it('opens the inspector only in development', () => {
+  it('opens the inspector with ?inspect in any build (the panel npm start serves is a production build)', () => {
     expect(readConfig('?backend=sim&inspect', { DEV: true }).inspect).toBe(true);
-    expect(readConfig('?backend=sim&inspect', { DEV: false }).inspect).toBe(false);
+    expect(readConfig('?backend=sim&inspect', { DEV: false }).inspect).toBe(true);
+    expect(readConfig('?inspect', {}).inspect).toBe(true);
     expect(readConfig('?backend=sim', { DEV: true }).inspect).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { act, render, screen, within } from '@testing-library/react';
 import type { WppTimings } from '@wpp-sessions/core';
 import { createSimulatedBackend, type SimulatedBackendOptions } from '@wpp-sessions/core/testing';
-import { WppSessionsProvider } from '@wpp-sessions/react';
+import { WppSessionsProvider, type WppSessionsProviderProps } from '@wpp-sessions/react';
 import { StrictMode } from 'react';
 import { vi } from 'vitest';
 import type { DemoScan } from '../src/backend.js';
@@ -30,17 +30,20 @@ export function renderPanel({
   strict,
   timings,
   withScan = true,
+  inspect,
 }: {
   backend: ReturnType<typeof simulated>;
   strict: boolean;
   timings?: Partial<WppTimings>;
   withScan?: boolean;
+  /** The provider's `inspect` (e.g. `loadInspector(true)`'s). */
+  inspect?: WppSessionsProviderProps['inspect'];
 }) {
   const scan: DemoScan = async (integrationId) => {
     if (!backend.scan(integrationId)) throw new Error('Нет QR-кода для сканирования');
   };
   const tree = (
-    <WppSessionsProvider backend={backend} options={{ timings }}>
+    <WppSessionsProvider backend={backend} options={{ timings }} inspect={inspect}>
       <DemoScanContext.Provider value={withScan ? scan : null}>
         <WppConnectPanel />
       </DemoScanContext.Provider>
