@@ -8,6 +8,8 @@ export default defineConfig({
     supabase: 'src/supabase.ts',
     testing: 'src/testing.ts',
     normalize: 'src/normalize.ts',
+    messages: 'src/messages.ts',
+    fetch: 'src/fetch.ts',
   },
   format: ['esm', 'cjs'],
   splitting: true,
