@@ -8,6 +8,8 @@ export default defineConfig({
     alias: {
       // Tests run against the sources, never a stale build.
       // Subpaths first: an alias key also matches longer specifiers that start with it.
+      '@wpp-sessions/core/messages': here('../packages/core/src/messages.ts'),
+      '@wpp-sessions/core/fetch': here('../packages/core/src/fetch.ts'),
       '@wpp-sessions/core/normalize': here('../packages/core/src/normalize.ts'),
       '@wpp-sessions/core/supabase': here('../packages/core/src/supabase.ts'),
       '@wpp-sessions/core/testing': here('../packages/core/src/testing.ts'),

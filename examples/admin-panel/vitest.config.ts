@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: {
     alias: {
       // Subpaths first: an alias key also matches longer specifiers that start with it.
+      '@wpp-sessions/core/messages': src('../../packages/core/src/messages.ts'),
+      '@wpp-sessions/core/fetch': src('../../packages/core/src/fetch.ts'),
       '@wpp-sessions/core/supabase': src('../../packages/core/src/supabase.ts'),
       '@wpp-sessions/core/testing': src('../../packages/core/src/testing.ts'),
       '@wpp-sessions/core': src('../../packages/core/src/index.ts'),

@@ -9,6 +9,8 @@ export default defineConfig({
     // Tests run against core's source, never a stale build.
     alias: {
       // Subpaths first: an alias key also matches longer specifiers that start with it.
+      '@wpp-sessions/core/messages': core('messages'),
+      '@wpp-sessions/core/fetch': core('fetch'),
       '@wpp-sessions/core/supabase': core('supabase'),
       '@wpp-sessions/core/testing': core('testing'),
       '@wpp-sessions/core': core('index'),

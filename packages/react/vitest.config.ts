@@ -13,7 +13,13 @@ const react18Dir = (name: string) => dirname(react18.resolve(`${name}/package.js
 
 export default defineConfig({
   // Subpaths first: an alias key also matches longer specifiers that start with it.
-  resolve: { alias: { '@wpp-sessions/core/testing': core('testing'), '@wpp-sessions/core': core('index') } },
+  resolve: {
+    alias: {
+      '@wpp-sessions/core/messages': core('messages'),
+      '@wpp-sessions/core/testing': core('testing'),
+      '@wpp-sessions/core': core('index'),
+    },
+  },
   test: {
     projects: [
       {

@@ -1,6 +1,6 @@
 import type { SessionError, WppErrorCode } from '@wpp-sessions/react';
 import { describe, expect, it } from 'vitest';
-import { errorDetail, errorText, remaining } from '../src/panel/format.js';
+import { errorDetail, errorText, REASON_TEXT, remaining, STATUS_LABELS } from '../src/panel/format.js';
 
 const CODES: WppErrorCode[] = [
   'network',
@@ -64,6 +64,26 @@ describe('errorDetail', () => {
   it("is nothing for a deadline (the library's own verdict) or an empty message", () => {
     expect(errorDetail(error('deadline_exceeded', 'The status did not settle in time'))).toBeNull();
     expect(errorDetail(error('network', '  '))).toBeNull();
+  });
+});
+
+describe("the panel's words are core's Russian messages", () => {
+  it('keeps the badge texts the screens and the browser run look for, each with its icon', () => {
+    expect(STATUS_LABELS).toEqual({
+      connected: { icon: '🟢', text: 'Подключено' },
+      disconnected: { icon: '🔴', text: 'Отключено' },
+      checking: { icon: '⏳', text: 'Проверка…' },
+      qr_issued: { icon: '📷', text: 'Ожидает сканирования QR' },
+      error: { icon: '⚠️', text: 'Ошибка' },
+      creating: { icon: '⏳', text: 'Создание…' },
+      disconnecting: { icon: '⏳', text: 'Отключение…' },
+    });
+  });
+
+  it('says each disconnect reason in Russian', () => {
+    expect(REASON_TEXT.qr_expired).toBe('Срок действия QR-кода истёк: номер не был отсканирован.');
+    expect(REASON_TEXT.cancelled).toBe('Подключение отменено.');
+    expect(REASON_TEXT.offline).toMatch(/^Номер не в сети/);
   });
 });
 
