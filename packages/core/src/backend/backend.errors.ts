@@ -77,7 +77,16 @@ export class WppError extends Error {
   }
 }
 
-/** The `WppErrorCode` an HTTP status stands for. */
+/**
+ * The `WppErrorCode` an HTTP status stands for.
+ *
+ * @example
+ * ```ts
+ * errorCodeForStatus(401); // 'unauthorized'
+ * errorCodeForStatus(504); // 'timeout'
+ * errorCodeForStatus(422); // 'bad_request'
+ * ```
+ */
 export function errorCodeForStatus(status: number): WppErrorCode {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';

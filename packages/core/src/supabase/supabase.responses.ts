@@ -29,7 +29,16 @@ const bodyShape = z.looseObject({
 });
 type Body = z.infer<typeof bodyShape>;
 
-/** Parses a 2xx body of any `wpp-*` function into an object, or throws `bad_response` naming what came. */
+/**
+ * Parses a 2xx body of any `wpp-*` function into an object, or throws `bad_response` naming what came; an envelope
+ * that says it failed (`{ success: false }` or `{ ok: false }`) throws `server` with its reason.
+ *
+ * @example
+ * ```ts
+ * readBody('wpp-status', { success: true, status: 'CONNECTED' }); // the object, its fields loosely typed
+ * readBody('wpp-status', '<html>…'); // throws WppError('bad_response', 'wpp-status answered with an HTML page instead of JSON')
+ * ```
+ */
 export function readBody(fn: string, body: unknown): Body {
   const parsed = bodyShape.safeParse(body);
   if (!parsed.success || Array.isArray(body)) {
@@ -43,7 +52,16 @@ export function readBody(fn: string, body: unknown): Body {
   return data;
 }
 
-/** The reason in an error envelope: `{ success:false, error }`, bare `{ error }` or `{ message }`. */
+/**
+ * The reason in an error envelope: `{ success:false, error }`, bare `{ error }`, `{ error: { message } }` or
+ * `{ message }`; `undefined` when there is none. Exported as `errorReason` by `@wpp-sessions/core/fetch`.
+ *
+ * @example
+ * ```ts
+ * errorText({ success: false, error: 'Invalid token' }); // 'Invalid token'
+ * errorText({ error: { message: 'No role' } }); // 'No role'
+ * ```
+ */
 export function errorText(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const { error, message } = body as { error?: unknown; message?: unknown };
@@ -59,7 +77,15 @@ export function errorText(body: unknown): string | undefined {
   return undefined;
 }
 
-/** The QR of a body, from whichever field carries it: `qrcode`, `qr`, `qrCode`, `last_qr_b64`, `data.qr`. */
+/**
+ * The QR of a body, from whichever field carries it: `qrcode`, `qr`, `qrCode`, `last_qr_b64`, `data.qr`; `null`
+ * when none does. Throws `invalid_qr` for a value that is neither a QR payload nor a PNG data URL.
+ *
+ * @example
+ * ```ts
+ * qrOf(readBody('wpp-qr', { success: true, qrcode: '2@AbC,def==' })); // { kind: 'text', value: '2@AbC,def==' }
+ * ```
+ */
 export function qrOf(body: Body): QrValue | null {
   const nested =
     typeof body.data === 'object' && body.data !== null ? (body.data as Record<string, unknown>) : undefined;
@@ -73,6 +99,12 @@ export function qrOf(body: Body): QrValue | null {
  * A status body (`wpp-status`, `wpp-start`, `wpp-create`) as a `StatusResult`. When the body names an account
  * number that is not `ref`'s, the answer belongs to another number and is refused: the user's panel once showed
  * the primary's status on every card.
+ *
+ * @example
+ * ```ts
+ * statusOf('wpp-status', readBody('wpp-status', { status: 'QRCODE', qrcode: '2@AbC,def==' }));
+ * // { status: 'qr_issued', qr: { kind: 'text', value: '2@AbC,def==' } }
+ * ```
  */
 export function statusOf(fn: string, body: Body, ref?: SessionRef): StatusResult {
   const word = body.status ?? body.state;
