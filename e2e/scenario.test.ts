@@ -3,7 +3,7 @@
  * process over a fresh data folder), steps 1–10, a backend restart and a fault run. Steps share one page and
  * run in order; once a step fails, the later ones fail at once with "not run" (never skipped, never passed).
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page, Request } from 'playwright-core';
@@ -146,6 +146,9 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
   const confirmDialog = (): Locator => page.getByRole('dialog', { name: 'Отключение WhatsApp' });
   const button = (scope: Page | Locator, name: string): Locator =>
     scope.getByRole('button', { name, exact: true });
+  /** The panel's one live region, and the short visible confirmation of a finished action. */
+  const announcer = (): Locator => page.getByTestId('announcer');
+  const notice = (): Locator => page.getByTestId('notice');
 
   /**
    * Decodes the QR the page draws (a screenshot of `[data-testid="qr"]`, read with jsQR) and waits until it is the
@@ -242,7 +245,11 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     await button(demoMenu(), 'Без сбоев').focus();
     await page.keyboard.press('Escape');
     await expect.poll(() => demoMenu().count(), { timeout: UI_TIMEOUT }).toBe(0);
-    expect(await button(page, 'Демо').evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect
+      .poll(() => button(page, 'Демо').evaluate((el) => el === document.activeElement), {
+        timeout: UI_TIMEOUT,
+      })
+      .toBe(true);
   };
 
   /** Presses Tab (at most `max` times) until `target` has the focus; fails when it never gets there. */
@@ -251,7 +258,12 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
       await page.keyboard.press('Tab');
     }
-    expect(await target.evaluate((el) => el === document.activeElement), `Tab reaches ${target}`).toBe(true);
+    await expect
+      .poll(() => target.evaluate((el) => el === document.activeElement), {
+        timeout: UI_TIMEOUT,
+        message: `Tab reaches ${target}`,
+      })
+      .toBe(true);
   };
   const focusIsInside = (scope: Locator) => scope.evaluate((el) => el.contains(document.activeElement));
 
@@ -317,7 +329,7 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     await expect
       .poll(() => button(page, 'Подключить WhatsApp').isVisible(), { timeout: UI_TIMEOUT })
       .toBe(true);
-    expect(await page.locator('article').count()).toBe(0);
+    await expect.poll(() => page.locator('article').count(), { timeout: UI_TIMEOUT }).toBe(0);
     await shoot(page, '01-empty');
   });
 
@@ -329,7 +341,9 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       first = await newRow(orgA, []);
       const payload = await expectDrawnQr(orgA, first.id);
       expect(payload.length).toBeGreaterThan(0);
-      expect(await qrDialog().getByTestId('qr').getAttribute('data-kind')).toBe('text');
+      await expect
+        .poll(() => qrDialog().getByTestId('qr').getAttribute('data-kind'), { timeout: UI_TIMEOUT })
+        .toBe('text');
       await shoot(page, '02-qr');
       // The platform rotates its QR: the drawn one follows (and is still the issued one).
       await devCall(backend, 'POST', '/dev/config', { qrRotateMs: 1_000 }, orgA.token);
@@ -357,13 +371,15 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       .toContain('WhatsApp подключён');
     await shoot(page, '03-connected-dialog');
     await button(qrDialog(), 'Готово').click();
-    await expect.poll(() => qrDialog().count()).toBe(0);
+    await expect.poll(() => qrDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
     await expect
       .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
       .toContain('🟢 Подключено');
-    expect(await page.evaluate(() => (window as unknown as { __e2eNoReload?: boolean }).__e2eNoReload)).toBe(
-      true,
-    );
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __e2eNoReload?: boolean }).__e2eNoReload), {
+        timeout: UI_TIMEOUT,
+      })
+      .toBe(true);
     await shoot(page, '04-connected');
   });
 
@@ -379,7 +395,9 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         statusCallsFor(first.id, since),
         'a wpp-status call for this integration after the reload',
       ).toBeGreaterThan(0);
-      expect(await card(first.number).getByTestId('checked-ago').textContent()).toMatch(/проверено/);
+      await expect
+        .poll(() => card(first.number).getByTestId('checked-ago').textContent(), { timeout: UI_TIMEOUT })
+        .toMatch(/проверено/);
       // The rows come through the app's own list hook: one list request for the load, none from the library.
       expect(listCalls(since), 'list requests for one load').toBe(1);
       await shoot(page, '05-after-reload');
@@ -387,8 +405,21 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       const clicked = Date.now();
       await button(page, 'Обновить статусы').click();
       await expect.poll(() => statusCallsFor(first.id, clicked), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
-      await expect.poll(() => page.getByRole('button', { name: 'Обновить статусы' }).isEnabled()).toBe(true);
+      await expect
+        .poll(() => page.getByRole('button', { name: 'Обновить статусы' }).isEnabled(), {
+          timeout: UI_TIMEOUT,
+        })
+        .toBe(true);
       expect(listCalls(clicked), 'list requests for one refresh').toBe(1);
+      // Issue 16 item 4: the refresh shows its count and says when it is done, on this fast local backend too.
+      await expect
+        .poll(() => page.getByTestId('refresh-progress').textContent(), { timeout: UI_TIMEOUT })
+        .toBe('Проверено 1 из 1');
+      await expect
+        .poll(() => announcer().textContent(), { timeout: UI_TIMEOUT })
+        .toBe('Статусы обновлены: проверено 1 из 1');
+      await expect.poll(() => notice().textContent(), { timeout: UI_TIMEOUT }).toContain('Статусы обновлены');
+      await shoot(page, '05-refreshed');
     },
   );
 
@@ -412,7 +443,9 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         orgA.token,
       );
       expect(payload).not.toBe(firstQr);
-      expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
       await shoot(page, '06-second-qr');
     },
   );
@@ -423,8 +456,15 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       await expect
         .poll(() => qrDialog().textContent(), { timeout: SHORT_QR_TIMEOUT + UI_TIMEOUT })
         .toContain('Срок действия QR-кода истёк');
-      expect(await qrDialog().getByTestId('qr').count(), 'no stale QR next to the expiry note').toBe(0);
-      expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+      await expect
+        .poll(() => qrDialog().getByTestId('qr').count(), {
+          timeout: UI_TIMEOUT,
+          message: 'no stale QR next to the expiry note',
+        })
+        .toBe(0);
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
       await shoot(page, '07-qr-expired');
       await button(qrDialog(), 'Получить новый QR').click();
       await expectDrawnQr(orgA, second.id);
@@ -437,8 +477,10 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       await expect
         .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
         .toContain('🟢 Подключено');
-      expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
-      expect(await page.locator('article').count()).toBe(2);
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
+      await expect.poll(() => page.locator('article').count(), { timeout: UI_TIMEOUT }).toBe(2);
       await shoot(page, '08-two-connected');
     },
   );
@@ -450,7 +492,9 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       await expect
         .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
         .toContain('🔴 Отключено');
-      expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
       await demoNumber(second.id, 'Вернуть в сеть');
       await expect
         .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
@@ -464,10 +508,81 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
         .toContain('🔴 Отключено');
       await closeDemo();
-      expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
       // A reason next to the badge: the panel's words or the platform's own ("Account is offline").
-      expect(await card(second.number).textContent()).toMatch(/Номер не в сети|Account is offline/);
+      await expect
+        .poll(() => card(second.number).textContent(), { timeout: UI_TIMEOUT })
+        .toMatch(/Номер не в сети|Account is offline/);
       await shoot(page, '09-offline');
+    },
+  );
+
+  step(
+    '7b. phone (375 px): one-line title, nothing sideways, even buttons; list, QR and confirmation',
+    async () => {
+      await page.setViewportSize({ width: 375, height: 812 });
+      try {
+        await expect
+          .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+          .toContain('🟢 Подключено');
+        // Nothing wider than the screen, and "WhatsApp (WPP)" on one line.
+        await expect
+          .poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: UI_TIMEOUT })
+          .toBeLessThanOrEqual(375);
+        await expect
+          .poll(async () => (await page.locator('#wpp-panel-title').boundingBox())?.height ?? 999, {
+            timeout: UI_TIMEOUT,
+          })
+          .toBeLessThan(40);
+        // A card's buttons: inside the card, each on one line (no taller than the others), and every row of them
+        // filled from the card's left edge to its right (no ragged, uneven stack).
+        const layout = () =>
+          card(second.number).evaluate((el) => {
+            const actions = el.querySelector('.actions')!.getBoundingClientRect();
+            const buttons = [...el.querySelectorAll('.actions .btn')].map((b) => b.getBoundingClientRect());
+            const rows = new Map<number, DOMRect[]>();
+            for (const b of buttons) rows.set(Math.round(b.top), [...(rows.get(Math.round(b.top)) ?? []), b]);
+            return {
+              count: buttons.length,
+              oneLine: buttons.every((b) => b.height <= 42),
+              rowsFilled: [...rows.values()].every(
+                (row) =>
+                  Math.abs(Math.min(...row.map((b) => b.left)) - actions.left) <= 1 &&
+                  Math.abs(Math.max(...row.map((b) => b.right)) - actions.right) <= 1,
+              ),
+            };
+          });
+        await expect
+          .poll(layout, { timeout: UI_TIMEOUT })
+          .toEqual({ count: expect.any(Number), oneLine: true, rowsFilled: true });
+        expect((await layout()).count).toBeGreaterThan(1);
+        // The pictures show the layout, not a confirmation toast of an earlier step over it.
+        await expect.poll(() => notice().count(), { timeout: UI_TIMEOUT }).toBe(0);
+        await shoot(page, 'phone-list');
+
+        await button(page, 'Подключить ещё один WhatsApp').click();
+        await expect.poll(() => qrDialog().getByTestId('qr').isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+        await expect
+          .poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: UI_TIMEOUT })
+          .toBeLessThanOrEqual(375);
+        await expect.poll(() => notice().count(), { timeout: UI_TIMEOUT }).toBe(0);
+        await shoot(page, 'phone-qr');
+        await button(qrDialog(), 'Отмена').click();
+        await expect.poll(() => qrDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+        await expect.poll(() => page.locator('article').count(), { timeout: UI_TIMEOUT }).toBe(2);
+        await expect.poll(async () => (await listWpp(orgA)).length, { timeout: UI_TIMEOUT }).toBe(2);
+
+        await button(card(second.number), 'Отключить').click();
+        await expect.poll(() => confirmDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+        await expect.poll(() => notice().count(), { timeout: UI_TIMEOUT }).toBe(0);
+        await shoot(page, 'phone-disconnect-confirm');
+        await button(confirmDialog(), 'Отмена').click();
+        await expect.poll(() => confirmDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+      } finally {
+        await page.setViewportSize({ width: 900, height: 700 });
+      }
     },
   );
 
@@ -486,6 +601,12 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       await shoot(page, '11-disconnecting');
       await expect.poll(() => card(second.number).count(), { timeout: UI_TIMEOUT }).toBe(0);
       await expect.poll(() => confirmDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+      // Issue 16 item 6: the finished disconnect is announced (not left at "Отключение…") and shown.
+      await expect
+        .poll(() => announcer().textContent(), { timeout: UI_TIMEOUT })
+        .toBe(`WhatsApp (WPP) ${second.number}: отключён и убран из списка`);
+      await expect.poll(() => notice().textContent(), { timeout: UI_TIMEOUT }).toContain('отключён');
+      await shoot(page, '11-disconnected-notice');
       await demoFaults('Без сбоев', {});
       await closeDemo();
     } finally {
@@ -496,8 +617,8 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     await expect
       .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
       .toContain('🟢 Подключено');
-    expect(await card(second.number).count()).toBe(0);
-    expect(await page.locator('article').count()).toBe(1);
+    await expect.poll(() => card(second.number).count(), { timeout: UI_TIMEOUT }).toBe(0);
+    await expect.poll(() => page.locator('article').count(), { timeout: UI_TIMEOUT }).toBe(1);
     await shoot(page, '12-after-disconnect-reload');
   });
 
@@ -506,8 +627,8 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     await expect
       .poll(() => button(page, 'Подключить WhatsApp').isVisible(), { timeout: UI_TIMEOUT })
       .toBe(true);
-    expect(await page.locator('article').count()).toBe(0);
-    expect(await page.getByRole('combobox').inputValue()).toBe(orgB.id);
+    await expect.poll(() => page.locator('article').count(), { timeout: UI_TIMEOUT }).toBe(0);
+    await expect.poll(() => page.getByRole('combobox').inputValue(), { timeout: UI_TIMEOUT }).toBe(orgB.id);
     expect(await listWpp(orgB)).toEqual([]);
     await shoot(page, '13-other-organization');
   });
@@ -517,14 +638,34 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     async () => {
       const port = backend.port;
       await backend.stop();
+      // Issue 16 item 6: the backend unreachable: the panel says so and offers a retry (no page reload needed).
+      const alert = page.getByRole('alert').filter({ hasText: 'Не удалось загрузить подключения' });
+      await watch.allowing([/ERR_CONNECTION_REFUSED/], async () => {
+        await page.goto(url(orgA));
+        await expect
+          .poll(() => alert.textContent(), { timeout: UI_TIMEOUT })
+          .toContain('Нет связи с сервером');
+        await expect
+          .poll(() => button(alert, 'Попробовать снова').isVisible(), { timeout: UI_TIMEOUT })
+          .toBe(true);
+        await shoot(page, '14-backend-unreachable');
+      });
       backend = await startBackend({ dataDir, port, allowedOrigins: [panel.url] });
       await configureBoth({ qrRotateMs: 600_000, qrExpireMs: 600_000 });
-      await page.goto(url(orgA));
+      await button(alert, 'Попробовать снова').click();
       await expect
         .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
         .toContain('🟢 Подключено');
-      expect(await page.locator('article').count()).toBe(1);
+      await expect.poll(() => alert.count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await expect
+        .poll(() => notice().textContent(), { timeout: UI_TIMEOUT })
+        .toContain('Связь восстановлена: подключения загружены');
+      await expect.poll(() => page.locator('article').count(), { timeout: UI_TIMEOUT }).toBe(1);
       await shoot(page, '14-after-restart');
+      await page.reload();
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
     },
   );
 
@@ -560,7 +701,9 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       await button(page, 'Обновить статусы').click();
       const alert = page.getByRole('alert').filter({ hasText: 'Не удалось загрузить подключения' });
       await expect.poll(() => alert.isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
-      expect(await alert.textContent()).toMatch(/Ошибка сервера: .*Injected fault/);
+      await expect
+        .poll(() => alert.textContent(), { timeout: UI_TIMEOUT })
+        .toMatch(/Ошибка сервера: .*Injected fault/);
       await shoot(page, '15-fault-list-error');
       await demoFaults('Медленно (+1,5 с)', { latencyMs: 1_500 });
       await closeDemo();
@@ -596,7 +739,7 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       const reason = card(first.number).getByTestId('session-error');
       // The admin's words, the retry countdown and the backend's own words.
       await expect
-        .poll(() => reason.textContent())
+        .poll(() => reason.textContent(), { timeout: UI_TIMEOUT })
         .toMatch(/^(?=.*Ошибка сервера)(?=.*Повтор через)(?=.*Injected fault)/s);
       await shoot(page, '16-fault-card-error');
       await setFaults({ latencyMs: 800 });
@@ -611,7 +754,9 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         .toContain('🟢 Подключено');
       await page.clock.resume();
       expect(statusCallsFor(first.id, retriedAt), 'the retry called wpp-status').toBe(1);
-      expect(await reason.count(), 'no stale reason after recovery').toBe(0);
+      await expect
+        .poll(() => reason.count(), { timeout: UI_TIMEOUT, message: 'no stale reason after recovery' })
+        .toBe(0);
 
       // Malformed answers with status 200 (seed 1: a gateway's HTML page; seed 5: JSON cut in half): a reason
       // that says so, then recovery once the backend is well again.
@@ -621,7 +766,9 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         await expect
           .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
           .toContain('⚠️ Ошибка');
-        expect(await reason.textContent(), `seed ${seed}`).toMatch(/Непонятный ответ сервера/);
+        await expect
+          .poll(() => reason.textContent(), { timeout: UI_TIMEOUT, message: `seed ${seed}` })
+          .toMatch(/Непонятный ответ сервера/);
         await setFaults({});
         await expect
           .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
@@ -639,21 +786,30 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     await expect.poll(() => qrDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
     const row = await newRow(orgB, []);
     await expectDrawnQr(orgB, row.id);
-    expect(await focusIsInside(qrDialog()), 'focus moved into the dialog').toBe(true);
+    await expect
+      .poll(() => focusIsInside(qrDialog()), { timeout: UI_TIMEOUT, message: 'focus moved into the dialog' })
+      .toBe(true);
     for (let i = 0; i < 5; i++) {
       await page.keyboard.press('Tab');
-      expect(await focusIsInside(qrDialog()), 'Tab stays inside the dialog').toBe(true);
+      await expect
+        .poll(() => focusIsInside(qrDialog()), {
+          timeout: UI_TIMEOUT,
+          message: 'Tab stays inside the dialog',
+        })
+        .toBe(true);
     }
     await shoot(page, '18-keyboard-qr');
     await page.keyboard.press('Escape');
     await expect.poll(() => qrDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
-    expect(
-      await page.evaluate(() => document.activeElement !== document.body),
-      'focus returned to the page',
-    ).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement !== document.body), {
+        timeout: UI_TIMEOUT,
+        message: 'focus returned to the page',
+      })
+      .toBe(true);
     // Escape cancelled the new number: its row is gone, no orphan card after a reload.
     await expect.poll(() => listWpp(orgB), { timeout: UI_TIMEOUT }).toEqual([]);
-    expect(await page.locator('article').count()).toBe(0);
+    await expect.poll(() => page.locator('article').count(), { timeout: UI_TIMEOUT }).toBe(0);
   });
 
   step('10b. keyboard only: Tab + Enter asks to disconnect, Escape keeps, Enter confirms', async () => {
@@ -665,10 +821,17 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     await tabTo(disconnect);
     await page.keyboard.press('Enter');
     await expect.poll(() => confirmDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
-    expect(await focusIsInside(confirmDialog()), 'focus moved into the confirmation').toBe(true);
+    await expect
+      .poll(() => focusIsInside(confirmDialog()), {
+        timeout: UI_TIMEOUT,
+        message: 'focus moved into the confirmation',
+      })
+      .toBe(true);
     await page.keyboard.press('Escape');
-    await expect.poll(() => confirmDialog().count()).toBe(0);
-    expect(await badgeOf(first.number).textContent()).toContain('🟢 Подключено');
+    await expect.poll(() => confirmDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+    await expect
+      .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+      .toContain('🟢 Подключено');
 
     await tabTo(disconnect);
     await page.keyboard.press('Enter');
@@ -683,6 +846,84 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     expect(await listWpp(orgA)).toEqual([]);
     await shoot(page, '20-keyboard-disconnected');
   });
+
+  step(
+    "11. ?inspect: the inspector is sent both machines' events; without it, its code is never fetched",
+    async () => {
+      const assets = join(PANEL_DIST, 'assets');
+      const chunk = readdirSync(assets).find(
+        (file) =>
+          file.endsWith('.js') && readFileSync(join(assets, file), 'utf8').includes('xstateinspector'),
+      );
+      expect(chunk, 'the inspector is a chunk of its own').toBeDefined();
+      const main = readdirSync(assets).filter((file) => /^index-.*\.js$/.test(file));
+      for (const file of main)
+        expect(readFileSync(join(assets, file), 'utf8')).not.toContain('xstateinspector');
+      expect(
+        requests.filter((r) => r.url.includes(chunk!)),
+        'no page without ?inspect fetched it',
+      ).toEqual([]);
+
+      const mainPage = page;
+      page = await openPage();
+      try {
+        // The inspector's window is stately.ai (no network here): a stub records what the page sends it.
+        await page.addInitScript(() => {
+          const seen: { opened: string[]; messages: unknown[] } = { opened: [], messages: [] };
+          (window as unknown as { __inspector: typeof seen }).__inspector = seen;
+          window.open = ((target: string | URL) => {
+            seen.opened.push(String(target));
+            setTimeout(() => window.postMessage({ type: '@statelyai.connected' }, '*'), 0);
+            return { postMessage: (message: unknown) => seen.messages.push(message) } as unknown as Window;
+          }) as typeof window.open;
+        });
+        await page.goto(`${url(orgA)}&inspect`);
+        await expect
+          .poll(() => button(page, 'Подключить WhatsApp').isVisible(), { timeout: UI_TIMEOUT })
+          .toBe(true);
+        await button(page, 'Подключить WhatsApp').click();
+        await expect.poll(() => qrDialog().getByTestId('qr').isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+        const received = () =>
+          page.evaluate(() => {
+            const seen = (window as unknown as { __inspector: { opened: string[]; messages: unknown[] } })
+              .__inspector;
+            const messages = seen.messages as {
+              type: string;
+              event?: { type?: string };
+              definition?: string;
+            }[];
+            return {
+              opened: seen.opened,
+              events: [
+                ...new Set(messages.filter((m) => m.type === '@xstate.event').map((m) => m.event?.type)),
+              ],
+              machines: [
+                ...new Set(
+                  messages
+                    .filter((m) => m.type === '@xstate.actor')
+                    .map((m) => (JSON.parse(m.definition ?? '{}') as { id?: string }).id),
+                ),
+              ],
+            };
+          });
+        await expect.poll(received, { timeout: UI_TIMEOUT }).toMatchObject({
+          opened: ['https://stately.ai/inspect'],
+          events: expect.arrayContaining(['sessions.rows', 'sessions.connectNew', 'session.requestStarted']),
+          machines: expect.arrayContaining(['sessions', 'session']),
+        });
+        expect(
+          requests.some((r) => r.url.includes(chunk!)),
+          'fetched with ?inspect',
+        ).toBe(true);
+        await page.keyboard.press('Escape');
+        await expect.poll(() => qrDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+        await expect.poll(() => listWpp(orgA), { timeout: UI_TIMEOUT }).toEqual([]);
+      } finally {
+        await page.close();
+        page = mainPage;
+      }
+    },
+  );
 
   step('no console error or page error the app did not expect, in the whole run', async () => {
     expect(watch.unexpected, watch.describe()).toEqual([]);
