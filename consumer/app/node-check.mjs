@@ -11,6 +11,8 @@ const esm = {
   supabase: await import('@wpp-sessions/core/supabase'),
   testing: await import('@wpp-sessions/core/testing'),
   normalize: await import('@wpp-sessions/core/normalize'),
+  messages: await import('@wpp-sessions/core/messages'),
+  fetch: await import('@wpp-sessions/core/fetch'),
   react: await import('@wpp-sessions/react'),
 };
 const cjs = {
@@ -18,6 +20,8 @@ const cjs = {
   supabase: require('@wpp-sessions/core/supabase'),
   testing: require('@wpp-sessions/core/testing'),
   normalize: require('@wpp-sessions/core/normalize'),
+  messages: require('@wpp-sessions/core/messages'),
+  fetch: require('@wpp-sessions/core/fetch'),
   react: require('@wpp-sessions/react'),
 };
 
@@ -26,6 +30,8 @@ for (const [kind, entries] of Object.entries({ esm, cjs })) {
   assert.equal(typeof entries.supabase.createSupabaseBackend, 'function', `${kind}: supabase entry`);
   assert.equal(typeof entries.testing.createSimulatedBackend, 'function', `${kind}: testing entry`);
   assert.equal(typeof entries.normalize.normalizeQr, 'function', `${kind}: normalize entry`);
+  assert.equal(entries.messages.statusText('connected', { locale: 'ru' }), 'Подключено', `${kind}: messages entry`);
+  assert.equal(typeof entries.fetch.createFetchBackend, 'function', `${kind}: fetch entry`);
   assert.equal(typeof entries.react.WppSessionsProvider, 'function', `${kind}: react entry`);
   assert.equal(
     entries.core.createSimulatedBackend,

@@ -96,7 +96,10 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     expect(hasButton('Попробовать снова', sales)).toBe(false);
     expect(hasButton('Получить новый QR', support)).toBe(true);
     expect(hasButton('Отключить', support)).toBe(true);
-    expect(support.textContent).toContain('Платформа сообщает: «Account is offline»'); // the backend's words
+    // A Russian sentence first; the backend's words only as the detail.
+    expect(support.textContent).toContain(
+      'Номер не в сети: телефон отвязан от WhatsApp или платформа потеряла сессию. Подробности: Account is offline',
+    );
     expect(document.body.innerHTML).not.toContain('secret');
   });
 
@@ -543,7 +546,7 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     expect(detail.tagName).toBe('SMALL');
   });
 
-  it("a disconnected card shows the backend's own words instead of a generic reason", async () => {
+  it('a disconnected card says why in Russian first; the backend words only under "Подробности"', async () => {
     const backend = simulated({ sessions: [{ state: 'offline' }, { state: 'offline' }] });
     const getStatus = backend.getStatus;
     const withDetail = {
@@ -560,10 +563,16 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     await advance(300);
     const configured = cardOf('0000000000001');
     expect(badge(configured)).toBe('🔴 Отключено');
-    expect(configured.textContent).toContain('wppApiKey or wppAccountNumber not configured');
+    const note = within(configured).getByText(/Интеграция не настроена/);
+    expect(note.textContent).toMatch(
+      /^Интеграция не настроена: в записи нет ключа API или номера сессии\. Подробности: wppApiKey or wppAccountNumber not configured$/,
+    );
+    expect(within(note).getByText(/^Подробности:/).tagName).toBe('SMALL');
     expect(configured.textContent).not.toContain('Номер не в сети');
-    // Without words from the backend, the generic reason stays.
-    expect(cardOf('0000000000002').textContent).toContain('Номер не в сети');
+    // "Account is offline" (and no words at all): the Russian reason; the English only as the detail.
+    const offline = cardOf('0000000000002').textContent!;
+    expect(offline).toContain('Номер не в сети');
+    expect(offline).not.toContain('Платформа сообщает');
   });
 
   it('failing sessions on load raise no alert each: card errors are text, one polite announcer', async () => {

@@ -18,10 +18,14 @@ function announcement(label: string, session: SessionView): string {
   return session.error ? `${status}. ${errorText(session.error)}` : status;
 }
 
-/** Why a number is disconnected: the backend's own words when it gave any, else the reason in general terms. */
+/**
+ * Why a number is disconnected, as a Russian sentence; the backend's own words go under "Подробности" only. The
+ * user's wpp-status says "offline" also for a row without its key or session id: that one reads as such.
+ */
 function disconnectedText(session: SessionView): string | null {
-  if (session.reason === 'qr_expired' || session.reason === 'cancelled') return REASON_TEXT[session.reason];
-  if (session.detail) return `Платформа сообщает: «${session.detail}»`;
+  if (session.reason === 'offline' && /not configured/i.test(session.detail ?? '')) {
+    return 'Интеграция не настроена: в записи нет ключа API или номера сессии.';
+  }
   return session.reason ? REASON_TEXT[session.reason] : null;
 }
 
@@ -95,7 +99,15 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
       </p>
 
       {disconnected && (
-        <p className={`note ${session.reason === 'qr_expired' ? 'note-warning' : ''}`}>{disconnected}</p>
+        <p className={`note ${session.reason === 'qr_expired' ? 'note-warning' : ''}`}>
+          {disconnected}
+          {session.reason === 'offline' && session.detail && (
+            <>
+              {' '}
+              <small className="error-detail">Подробности: {session.detail}</small>
+            </>
+          )}
+        </p>
       )}
       {session.status === 'qr_issued' && session.qrExpiresAt !== null && (
         <p className="note">
