@@ -30,7 +30,11 @@ for (const [kind, entries] of Object.entries({ esm, cjs })) {
   assert.equal(typeof entries.supabase.createSupabaseBackend, 'function', `${kind}: supabase entry`);
   assert.equal(typeof entries.testing.createSimulatedBackend, 'function', `${kind}: testing entry`);
   assert.equal(typeof entries.normalize.normalizeQr, 'function', `${kind}: normalize entry`);
-  assert.equal(entries.messages.statusText('connected', { locale: 'ru' }), 'Подключено', `${kind}: messages entry`);
+  assert.equal(
+    entries.messages.statusText('connected', { locale: 'ru' }),
+    'Подключено',
+    `${kind}: messages entry`,
+  );
   assert.equal(typeof entries.fetch.createFetchBackend, 'function', `${kind}: fetch entry`);
   assert.equal(typeof entries.react.WppSessionsProvider, 'function', `${kind}: react entry`);
   assert.equal(

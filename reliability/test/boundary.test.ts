@@ -69,7 +69,11 @@ describe('over HTTP, against the answers the user’s backend is recorded to giv
 
   it('disconnect outcomes by answer', async (context) => {
     // Generous for a loaded machine: a 404 re-lists inside the call; only the hanging answer must time out.
-    const timings: Partial<WppTimings> = { disconnectTimeout: 2_500, requestTimeout: 1_500, recheckInterval: 0 };
+    const timings: Partial<WppTimings> = {
+      disconnectTimeout: 2_500,
+      requestTimeout: 1_500,
+      recheckInterval: 0,
+    };
     const cases: Array<{ name: string; answer: Answer | 'hang'; stillListed: boolean; expected: string }> = [
       {
         name: '200 {ok, success, status:"disconnected"}',
