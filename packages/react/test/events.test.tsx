@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import type { WppSessionsEvent } from '@wpp-sessions/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useWppSessions } from '../src/index.js';
+import { useWppSessions, useWppSessionsEvents } from '../src/index.js';
 import { advance, MODES, renderWithProvider, SessionsProbe, simulated } from './harness.js';
 
 /** What the app was told, as `type id` lines (the view's status for linked/removed). */
@@ -78,6 +78,39 @@ function Adder({ results }: { results: Array<string | null> }) {
     </button>
   );
 }
+
+function EventLog({ told }: { told: string[] }) {
+  useWppSessionsEvents((event) => told.push(`${event.type} ${event.id}`));
+  return null;
+}
+
+describe.each(MODES)('useWppSessionsEvents inside the provider (%s)', (_mode, strict) => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('tells a component what happened, once each', async () => {
+    const backend = simulated({ sessions: [{ state: 'connected' }] });
+    const told: string[] = [];
+    renderWithProvider(
+      <>
+        <EventLog told={told} />
+        <SessionsProbe />
+      </>,
+      { backend, strict },
+    );
+    await advance(200);
+    fireEvent.click(screen.getByRole('button', { name: 'connect new' }));
+    await advance(200);
+    const id = screen.getByTestId('new').textContent!;
+    act(() => {
+      backend.scan(within(screen.getByTestId(`session-${id}`)).getByTestId('integration').textContent!);
+    });
+    await advance(2_500);
+    fireEvent.click(within(screen.getByTestId(`session-${id}`)).getByRole('button', { name: 'disconnect' }));
+    await advance(300);
+    expect(told).toEqual([`linked ${id}`, `removed ${id}`]);
+  });
+});
 
 describe('connectNew returns what it started', () => {
   beforeEach(() => vi.useFakeTimers());

@@ -1,5 +1,5 @@
-import type { SessionView } from '@wpp-sessions/react';
-import { useWppSession, useWppSessions } from '@wpp-sessions/react';
+import type { SessionView, WppSessionsEvent } from '@wpp-sessions/react';
+import { useWppSession, useWppSessions, useWppSessionsEvents } from '@wpp-sessions/react';
 import { RefreshCw } from 'lucide-react';
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { NOTICE_MS, useNotify } from './announcer.js';
@@ -169,24 +169,33 @@ export function RefreshControl() {
   );
 }
 
-/** A finished action, seen as the change from one view of a session to the next; `null` when it is none. */
-export function outcomeOf(previous: SessionView, next: SessionView): string | null {
-  const label = sessionLabel(next);
-  if (next.status === 'connected' && previous.status !== 'connected') {
-    if (previous.isNew || previous.status === 'qr_issued') return `WhatsApp подключён: ${label}`;
-    return null;
+/**
+ * What the panel says about a lifecycle event of the library (`linked`, `removed`), `null` for the others: their
+ * cards and dialogs show failures themselves.
+ */
+export function eventMessage(event: WppSessionsEvent): string | null {
+  const label = sessionLabel(event.view);
+  if (event.type === 'linked') return `WhatsApp подключён: ${label}`;
+  if (event.type === 'removed') {
+    return event.view.isNew ? 'Подключение нового номера отменено' : `${label}: отключён и убран из списка`;
   }
-  if (next.status === 'disconnected' && next.reason === 'qr_expired' && previous.status !== 'disconnected')
-    return `${label}: срок действия QR-кода истёк, можно получить новый`;
   return null;
 }
 
-/** What is said when a session leaves the list, judged by its last view; `null` when it left for another reason. */
+/** A finished action the library tells no event for, seen as the change from one view to the next, else `null`. */
+export function outcomeOf(previous: SessionView, next: SessionView): string | null {
+  if (next.status === 'disconnected' && next.reason === 'qr_expired' && previous.status !== 'disconnected')
+    return `${sessionLabel(next)}: срок действия QR-кода истёк, можно получить новый`;
+  return null;
+}
+
+/**
+ * What is said when a number that was never saved leaves the list (a failed create the admin removed), judged by its
+ * last view; `null` otherwise (saved numbers are told by the `removed` event; a refresh drops others silently).
+ */
 export function departureOf(last: SessionView): string | null {
-  if (last.status !== 'disconnecting') return null; // gone from the list by a refresh, not by the admin here
-  if (last.integrationId === null) return 'Незавершённое подключение убрано';
-  if (last.isNew) return 'Подключение нового номера отменено';
-  return `${sessionLabel(last)}: отключён и убран из списка`;
+  if (last.status !== 'disconnecting' || last.integrationId !== null) return null;
+  return 'Незавершённое подключение убрано';
 }
 
 /**
@@ -201,6 +210,17 @@ export function departureOf(last: SessionView): string | null {
  */
 export function ActionOutcomes({ ids, status }: { ids: string[]; status: 'loading' | 'ready' | 'error' }) {
   const notify = useNotify();
+  // A number linked or removed: the library's events, told once each.
+  // Said in this component's effect, which runs after the cards' own (it renders after them), so the outcome is
+  // what the live region ends on.
+  const [told, setTold] = useState<{ message: string; seq: number } | null>(null);
+  useWppSessionsEvents((event) => {
+    const message = eventMessage(event);
+    if (message !== null) setTold((previous) => ({ message, seq: (previous?.seq ?? 0) + 1 }));
+  });
+  useEffect(() => {
+    if (told !== null) notify(told.message);
+  }, [told, notify]);
   const last = useRef(new Map<string, SessionView>());
   const report = useCallback<Report>(
     (id, view) => {
