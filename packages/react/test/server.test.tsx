@@ -22,7 +22,12 @@ describe.each([
   it('imports without a window', () => {
     expect(typeof window).toBe('undefined');
     expect(typeof document).toBe('undefined');
-    expect(Object.keys(api).sort()).toEqual(['WppSessionsProvider', 'useWppSession', 'useWppSessions']);
+    expect(Object.keys(api).sort()).toEqual([
+      'WppSessionsProvider',
+      'useWppSession',
+      'useWppSessions',
+      'useWppSessionsEvents',
+    ]);
   });
 
   it('renders the loading state and calls no backend', () => {
