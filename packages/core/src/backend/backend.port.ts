@@ -68,6 +68,21 @@ export interface CreateResult {
 }
 
 /**
+ * A number's last status as the backend saved it (the user's `whatsapp_sessions` row), read before any live check.
+ * It may be stale: show it as unconfirmed, with its age, until a live status replaces it.
+ */
+export interface LastKnownStatus {
+  /** The number it belongs to (`session_name` is `wpp_<accountNumber>`). */
+  accountNumber: string;
+  /** The saved status word, normalised (`pairing` becomes `pending`). */
+  status: 'connected' | 'qr_issued' | 'pending' | 'disconnected';
+  /** When the row was last written (epoch ms of `updated_at`). */
+  at: number;
+  /** When its last QR was issued (epoch ms of `last_qr_at`), if the row says. */
+  qrIssuedAt?: number;
+}
+
+/**
  * The only way the machines reach the world. Every method takes an AbortSignal, resolves to validated,
  * normalised values, and rejects only with a `WppError`.
  *
@@ -105,4 +120,27 @@ export interface WppBackend {
    * option; throws `WppError` (`bad_response`) when the list as a whole cannot be read.
    */
   readRows?(data: unknown): SessionRecord[];
+  /**
+   * Renames a number (the row's `name`) and resolves its updated record. The name is trimmed; an empty or too long
+   * name rejects with `bad_request` before any request. Optional: a backend without it cannot rename.
+   *
+   * @example
+   * ```ts
+   * const record = await backend.rename?.(ref, 'Reception desk', AbortSignal.timeout(10_000));
+   * record?.name; // 'Reception desk'
+   * ```
+   */
+  rename?(ref: SessionRef, name: string, signal: AbortSignal): Promise<SessionRecord>;
+  /**
+   * The last status the backend saved for each number of the organization, in no particular order; a number it
+   * never saved a status for, or saved in words no backend uses, is left out. Rejects with a `WppError` when it
+   * cannot be read: callers treat that as "no last known status". Optional.
+   *
+   * @example
+   * ```ts
+   * const saved = await backend.lastKnown?.(AbortSignal.timeout(10_000));
+   * // [{ accountNumber: '0000000000001', status: 'connected', at: 1767225600000 }]
+   * ```
+   */
+  lastKnown?(signal: AbortSignal): Promise<LastKnownStatus[]>;
 }

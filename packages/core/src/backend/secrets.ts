@@ -40,6 +40,10 @@ export function withSafeTexts(backend: WppBackend, known: () => Iterable<string>
     start: (ref, signal) => guard(() => backend.start(ref, signal), cleanStatus),
     disconnect: (ref, signal) => guard(() => backend.disconnect(ref, signal)),
     ...(backend.forget && { forget: (ref, signal) => guard(() => backend.forget!(ref, signal)) }),
+    ...(backend.rename && {
+      rename: (ref, name, signal) => guard(() => backend.rename!(ref, name, signal)),
+    }),
+    ...(backend.lastKnown && { lastKnown: (signal) => guard(() => backend.lastKnown!(signal)) }),
   };
 }
 

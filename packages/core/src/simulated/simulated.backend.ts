@@ -9,6 +9,7 @@ import type {
 import { normalizeQr, type QrValue } from '../backend/qr.js';
 import { parseSessionList } from '../backend/records.js';
 import { withSafeTexts } from '../backend/secrets.js';
+import { checkSessionName } from '../supabase/session.name.js';
 import { createSimulatedPlatform, type SimulatedPlatformOptions } from './simulated.platform.js';
 
 /** The backend operations, as counted and faulted by the simulated backend. */
@@ -67,7 +68,17 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
   const rows: Array<Record<string, unknown>> = [];
   let ids = 0;
   const stats: SimulatedStats = {
-    calls: { listSessions: 0, getStatus: 0, getQr: 0, create: 0, start: 0, disconnect: 0, forget: 0 },
+    calls: {
+      listSessions: 0,
+      getStatus: 0,
+      getQr: 0,
+      create: 0,
+      start: 0,
+      disconnect: 0,
+      forget: 0,
+      rename: 0,
+      lastKnown: 0,
+    },
     inFlight: {},
     maxInFlight: {},
     maxInFlightTotal: 0,
@@ -205,6 +216,18 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
         const index = rows.findIndex((r) => r.id === ref.integrationId);
         if (index >= 0) rows.splice(index, 1);
       }),
+    // As messenger-integrations PUT `{ id, name }`: the name checked and trimmed before the call is sent.
+    rename: async (ref, name, signal) => {
+      const clean = checkSessionName(name);
+      return call('rename', ref, signal, () => {
+        const row = rows.find((r) => r.id === ref.integrationId);
+        if (!row) throw new WppError('not_found', 'Integration not found');
+        row.name = clean;
+        const [record] = parseSessionList([structuredClone(row)]);
+        if (!record) throw new WppError('not_found', 'Integration not found');
+        return record;
+      });
+    },
   };
   // Its texts are scrubbed like a real adapter's, of the keys it holds too.
   const keys = () =>

@@ -10,6 +10,7 @@ import type {
 } from '../backend/backend.port.js';
 import { collectSecrets, describeValue, parseSessionList } from '../backend/records.js';
 import { withSafeTexts } from '../backend/secrets.js';
+import { checkSessionName } from './session.name.js';
 import { createdOf, errorText, qrOf, readBody, statusOf } from './supabase.responses.js';
 
 /** Options of `createSupabaseBackend`. Names default to the user's deployment. */
@@ -67,6 +68,10 @@ const DEFAULT_FUNCTIONS = {
  * The row is deleted without stopping the number only by `forget`, the admin's explicit choice (it calls DELETE on
  * `messenger-integrations?id=`; a session offers it only after a failed disconnect).
  *
+ * `rename` sends `messenger-integrations` PUT `{ id, name }` (the name trimmed; empty, over
+ * `SESSION_NAME_MAX_LENGTH` characters or with control characters → `bad_request` before any request) and resolves
+ * the updated record from the answer's `integration`, or from a fresh list when the answer has none.
+ *
  * @example
  * ```ts
  * import { createClient } from '@supabase/supabase-js';
@@ -95,7 +100,7 @@ export function createSupabaseBackend(
   async function invoke(
     name: string,
     signal: AbortSignal,
-    init: { method: 'GET' | 'POST' | 'DELETE'; body?: Record<string, unknown> },
+    init: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: Record<string, unknown> },
   ): Promise<unknown> {
     let result: { data: unknown; error: unknown };
     try {
@@ -235,13 +240,40 @@ export function createSupabaseBackend(
     readBody(listFunction, await invoke(`${listFunction}?${query}`, signal, { method: 'DELETE' }));
   }
 
+  // messenger-integrations PUT `{ id, name }`, as the user's app renames: it answers `{ success, integration }` with the
+  // updated row (settings masked); an answer without the row is read back from the list.
+  async function rename(ref: SessionRef, name: string, signal: AbortSignal): Promise<SessionRecord> {
+    const clean = checkSessionName(name);
+    const body = readBody(
+      listFunction,
+      await invoke(listFunction, signal, { method: 'PUT', body: { id: ref.integrationId, name: clean } }),
+    ) as Record<string, unknown>;
+    if (body.integration !== undefined && body.integration !== null) {
+      collectSecrets([body.integration], secrets);
+      const [record] = parseSessionList([body.integration]);
+      if (record?.integrationId === ref.integrationId) return record;
+      throw new WppError(
+        'bad_response',
+        `${listFunction} answered the rename with ${record ? 'another row' : 'a row that is not an active WPP number'}`,
+      );
+    }
+    const record = (await listSessions(signal)).find((r) => r.integrationId === ref.integrationId);
+    if (!record) {
+      throw new WppError(
+        'not_found',
+        `${listFunction} accepted the rename, but the number is no longer listed`,
+      );
+    }
+    return record;
+  }
+
   // Rows the app fetched itself: the function's masked rows, or a table read's (whose secrets are then known).
   function readRows(data: unknown): SessionRecord[] {
     collectSecrets(data, secrets);
     return parseSessionList(data);
   }
 
-  const backend: WppBackend = { listSessions, getStatus, getQr, create, start, disconnect, forget };
+  const backend: WppBackend = { listSessions, getStatus, getQr, create, start, disconnect, forget, rename };
   // Every method: a body that cannot be read (nested too deeply, a getter that throws) is a bad answer, not a
   // network failure; then every text that leaves is scrubbed of the secrets read from rows and of key shapes.
   const readable = Object.fromEntries(
