@@ -49,7 +49,7 @@ export function isFunctionName(name: string): name is FunctionName {
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 const METHODS: Record<FunctionName, readonly string[]> = {
-  'messenger-integrations': ['GET'],
+  'messenger-integrations': ['GET', 'PUT'],
   'wpp-create': ['POST'],
   'wpp-status': ['POST'],
   'wpp-qr': ['GET', 'POST'],
@@ -86,7 +86,9 @@ export async function handleFunction(ctx: AppContext, name: FunctionName, req: I
   try {
     switch (name) {
       case 'messenger-integrations':
-        return await listIntegrations(ctx, caller, req);
+        return req.method === 'PUT'
+          ? await updateIntegration(ctx, caller, input)
+          : await listIntegrations(ctx, caller, req);
       case 'wpp-create':
         return await wppCreate(ctx, caller, input);
       case 'wpp-status':
@@ -121,6 +123,74 @@ async function listIntegrations(ctx: AppContext, caller: Caller, req: Incoming):
   });
   const integrations = rows.map((row) => ({ ...row, settings: maskSettings(row.settings ?? {}) }));
   return json(200, { success: true, integrations });
+}
+
+/** The longest name a PUT accepts, in characters (the core's `rename` sends at most as many). */
+export const NAME_MAX_LENGTH = 100;
+// Fields of the user's PUT this server does not change; refused by name rather than silently ignored.
+const PUT_FIELDS = new Set(['id', 'name']);
+
+/**
+ * `PUT messenger-integrations {id, name?}` (contract §2.3): renames a row of the caller's organization and answers
+ * `{success:true, integration}` with its settings masked. As the user's function: 400 `'Missing integration id'`,
+ * 404 `'Integration not found'` for an id that is not the organization's (or not a uuid), `updated_at` set even
+ * when only `id` is sent. Stricter than it: the name must be text, is trimmed, must not be empty, longer than
+ * `NAME_MAX_LENGTH` characters or hold control characters (400); only admins may write (403, RLS); the other fields
+ * of the user's PUT (`provider`, `is_primary`, `is_enabled`, `settings`) are refused with 400.
+ */
+async function updateIntegration(
+  ctx: AppContext,
+  caller: Caller,
+  input: Record<string, unknown>,
+): Promise<Reply> {
+  const style = INTEGRATIONS_STYLE;
+  const other = Object.keys(input).find((key) => !PUT_FIELDS.has(key));
+  if (other !== undefined) {
+    return failure(
+      style,
+      400,
+      `Field ${JSON.stringify(other.slice(0, 40))} is not served by the local backend (only name)`,
+    );
+  }
+  const id = input.id;
+  if (id === undefined || id === null || id === '') return failure(style, 400, 'Missing integration id');
+  if (!isUuid(id)) return failure(style, 404, 'Integration not found');
+  let name: string | null = null;
+  if (input.name !== undefined) {
+    if (typeof input.name !== 'string') return failure(style, 400, 'name must be text');
+    name = input.name.trim();
+    if (name === '') return failure(style, 400, 'name must not be empty');
+    if ([...name].length > NAME_MAX_LENGTH) {
+      return failure(style, 400, `name must be at most ${NAME_MAX_LENGTH} characters`);
+    }
+    if (/\p{Cc}/u.test(name)) return failure(style, 400, 'name must not contain control characters');
+  }
+  const orgId = caller.organizationId;
+  const outcome = await asRequest(ctx.db, caller.claims, async (tx) => {
+    const visible = await tx.query(
+      'select 1 from public.messenger_integrations where id = $1 and organization_id = $2',
+      [id.toLowerCase(), orgId],
+    );
+    if (visible.rows.length === 0) return 'missing' as const;
+    // RLS lets only admins update: a member's update matches no row.
+    const { rows } = await tx.query<{ row: IntegrationRow }>(
+      `update public.messenger_integrations mi
+          set name = coalesce($3::text, mi.name), updated_at = now()
+        where mi.id = $1 and mi.organization_id = $2
+        returning row_to_json(mi.*) as row`,
+      [id.toLowerCase(), orgId, name],
+    );
+    return rows[0]?.row ?? ('forbidden' as const);
+  }).catch((error: unknown) => {
+    if ((error as { code?: string }).code === '42501') return 'forbidden' as const;
+    throw error;
+  });
+  if (outcome === 'missing') return failure(style, 404, 'Integration not found');
+  if (outcome === 'forbidden') return failure(style, 403, 'Only organization admins can manage integrations');
+  return json(200, {
+    success: true,
+    integration: { ...outcome, settings: maskSettings(outcome.settings ?? {}) },
+  });
 }
 
 /** Reads `integration_id` of a body: `null` when absent, a uuid, or an error reply. */
