@@ -1,6 +1,7 @@
 import { WppError, type WppErrorCode } from '../backend/backend.errors.js';
 import type {
   CreateResult,
+  LastKnownStatus,
   SessionRecord,
   SessionRef,
   StatusResult,
@@ -34,6 +35,27 @@ export interface SimulatedBackendOptions extends SimulatedPlatformOptions {
   sessions?: Array<{ state: 'connected' | 'offline' | 'qr'; name?: string }>;
   /** Rows saved as they are, valid or not (for tests of invalid records). @default [] */
   rawRows?: unknown[];
+  /**
+   * Gives the backend `lastKnown`: the simulated `whatsapp_sessions`, answered from the platform's state at the
+   * call, with chosen rows stale or missing. Without this option the backend has no `lastKnown`, as before.
+   */
+  lastKnown?: SimulatedLastKnownOptions;
+}
+
+/**
+ * Which saved statuses `lastKnown` gets wrong. A number is a fraction of the listed numbers (0 to 1), spread evenly
+ * over them in list order (0.2: every fifth); a function picks by account number and list index.
+ */
+export interface SimulatedLastKnownOptions {
+  /**
+   * Numbers whose saved status differs from the live one: `disconnected` for a live `connected`, else `connected`
+   * (a drop or a scan since the row was written). @default 0
+   */
+  stale?: number | ((accountNumber: string, index: number) => boolean);
+  /** Numbers without a saved row (never checked). @default 0 */
+  missing?: number | ((accountNumber: string, index: number) => boolean);
+  /** How long before the call every row was written (ms), for `at`. @default 60_000 */
+  ageMs?: number;
 }
 
 /** Counters the simulated backend keeps, for tests and benchmarks. */
@@ -60,6 +82,10 @@ const ORGANIZATION_ID = '00000000-0000-4000-8000-0000000000aa';
  * const backend = createSimulatedBackend({ latency: 100, sessions: [{ state: 'connected' }] });
  * const [record] = await backend.listSessions(new AbortController().signal);
  * backend.drop(record.integrationId);   // the next status check says disconnected
+ *
+ * // Saved statuses (the user's whatsapp_sessions), every fifth one wrong, for a "last known" first paint:
+ * const saved = createSimulatedBackend({ sessions, lastKnown: { stale: 0.2, ageMs: 300_000 } });
+ * await saved.lastKnown!(signal); // [{ accountNumber, status, at }, …]
  * ```
  */
 export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
@@ -146,8 +172,7 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
     signal: AbortSignal,
     answer: () => T,
   ): Promise<T> {
-    const key =
-      operation === 'create' ? 'create' : operation === 'listSessions' ? 'list' : ref!.integrationId;
+    const key = ref !== null ? ref.integrationId : operation === 'listSessions' ? 'list' : operation;
     stats.calls[operation] += 1;
     stats.inFlight[key] = (stats.inFlight[key] ?? 0) + 1;
     stats.maxInFlight[key] = Math.max(stats.maxInFlight[key] ?? 0, stats.inFlight[key]!);
@@ -175,6 +200,30 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
     if (state === 'offline') return { status: 'disconnected', detail: 'Account is offline' };
     if (state === 'starting' || qr === null) return { status: 'pending', detail: 'QR code not ready yet' };
     return { status: 'qr_issued', qr: normalizeQr(qr) as QrValue };
+  }
+
+  // The simulated whatsapp_sessions: one row per listed number, as the platform has it now, some made wrong.
+  function savedStatuses(settings: SimulatedLastKnownOptions): LastKnownStatus[] {
+    const at = now() - (settings.ageMs ?? 60_000);
+    const records = parseSessionList(structuredClone(rows)).filter(
+      (record) => record.invalid === null && record.accountNumber !== null,
+    );
+    return records.flatMap((record, index): LastKnownStatus[] => {
+      const account = record.accountNumber!;
+      if (picks(settings.missing, account, index)) return [];
+      const state = platform.status(account).state;
+      const live: LastKnownStatus['status'] =
+        state === 'connected'
+          ? 'connected'
+          : state === 'qr'
+            ? 'qr_issued'
+            : state === 'starting'
+              ? 'pending'
+              : 'disconnected';
+      const stale = picks(settings.stale, account, index);
+      const status = stale ? (live === 'connected' ? 'disconnected' : 'connected') : live;
+      return [{ accountNumber: account, status, at }];
+    });
   }
 
   const backend: WppBackend = {
@@ -228,6 +277,10 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
         return record;
       });
     },
+    ...(options.lastKnown && {
+      lastKnown: (signal: AbortSignal) =>
+        call('lastKnown', null, signal, () => savedStatuses(options.lastKnown!)),
+    }),
   };
   // Its texts are scrubbed like a real adapter's, of the keys it holds too.
   const keys = () =>
@@ -275,6 +328,17 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
 
 /** The simulated backend: a `WppBackend` plus `scan`, `drop`, `currentQr`, `removeRow` and `stats`. */
 export type SimulatedBackend = ReturnType<typeof createSimulatedBackend>;
+
+/** Whether a fraction (spread evenly over the indexes) or a predicate picks this number. */
+function picks(
+  rule: number | ((accountNumber: string, index: number) => boolean) | undefined,
+  accountNumber: string,
+  index: number,
+): boolean {
+  if (typeof rule === 'function') return rule(accountNumber, index);
+  const fraction = Math.min(1, Math.max(0, rule ?? 0));
+  return Math.floor((index + 1) * fraction) > Math.floor(index * fraction);
+}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import { errorCodeForStatus, WppError } from '../backend/backend.errors.js';
 import type {
   CreateParams,
   CreateResult,
+  LastKnownStatus,
   SessionRecord,
   SessionRef,
   StatusResult,
@@ -10,6 +11,7 @@ import type {
 } from '../backend/backend.port.js';
 import { collectSecrets, describeValue, parseSessionList } from '../backend/records.js';
 import { withSafeTexts } from '../backend/secrets.js';
+import { parseLastKnown } from './last.known.js';
 import { checkSessionName } from './session.name.js';
 import { createdOf, errorText, qrOf, readBody, statusOf } from './supabase.responses.js';
 
@@ -30,6 +32,11 @@ export interface SupabaseBackendOptions {
   listFunction?: string;
   /** The table for `source: 'table'`. @default 'messenger_integrations' */
   table?: string;
+  /**
+   * The table `lastKnown` reads (`session_name`, `status`, `last_qr_at`, `updated_at`), through PostgREST.
+   * @default 'whatsapp_sessions'
+   */
+  sessionsTable?: string;
   /** The `wpp-*` function names. @default { create: 'wpp-create', status: 'wpp-status', qr: 'wpp-qr', start: 'wpp-start', disconnect: 'wpp-disconnect' } */
   functions?: Partial<Record<'create' | 'status' | 'qr' | 'start' | 'disconnect', string>>;
   /**
@@ -72,6 +79,11 @@ const DEFAULT_FUNCTIONS = {
  * `SESSION_NAME_MAX_LENGTH` characters or with control characters → `bad_request` before any request) and resolves
  * the updated record from the answer's `integration`, or from a fresh list when the answer has none.
  *
+ * `lastKnown` reads `whatsapp_sessions` (`session_name = wpp_<account>`, `status`, `last_qr_at`, `updated_at`) with
+ * the user's token, so RLS scopes it to the organization (plus an `organization_id` filter when `organizationId` is
+ * set); a failed or refused read rejects like every method. Status words go through the status table; rows it
+ * cannot read are left out.
+ *
  * @example
  * ```ts
  * import { createClient } from '@supabase/supabase-js';
@@ -93,6 +105,7 @@ export function createSupabaseBackend(
   const names = { ...DEFAULT_FUNCTIONS, ...options.functions };
   const listFunction = options.listFunction ?? 'messenger-integrations';
   const table = options.table ?? 'messenger_integrations';
+  const sessionsTable = options.sessionsTable ?? 'whatsapp_sessions';
   const force = options.forceStatus ?? true;
   // Full keys and tokens seen in rows read from the table: scrubbed from every text the adapter hands out.
   const secrets = new Set<string>();
@@ -134,14 +147,7 @@ export function createSupabaseBackend(
     } catch (error) {
       throw transportError(table, error, signal);
     }
-    if (result.error) {
-      if (signal.aborted) throw signal.reason;
-      const status = result.status || 0;
-      throw new WppError(
-        status === 0 ? 'network' : errorCodeForStatus(status),
-        `Reading ${table} failed${status ? ` (HTTP ${status})` : ''}: ${result.error.message ?? 'unknown error'}`,
-      );
-    }
+    if (result.error) throw readError(table, result, signal);
     collectSecrets(result.data, secrets);
     return parseSessionList(result.data);
   }
@@ -240,6 +246,21 @@ export function createSupabaseBackend(
     readBody(listFunction, await invoke(`${listFunction}?${query}`, signal, { method: 'DELETE' }));
   }
 
+  // The saved statuses, read as the signed-in user: RLS lets the organization's users read their rows (the user's
+  // migration); `organizationId`, when given, is also sent as a filter. Only the four columns, never the saved QR.
+  async function lastKnown(signal: AbortSignal): Promise<LastKnownStatus[]> {
+    let result: { data: unknown; error: { message?: string; code?: string } | null; status: number };
+    try {
+      let query = client.from(sessionsTable).select('session_name,status,last_qr_at,updated_at');
+      if (options.organizationId) query = query.eq('organization_id', options.organizationId);
+      result = await query.retry(false).abortSignal(signal);
+    } catch (error) {
+      throw transportError(sessionsTable, error, signal);
+    }
+    if (result.error) throw readError(sessionsTable, result, signal);
+    return parseLastKnown(result.data);
+  }
+
   // messenger-integrations PUT `{ id, name }`, as the user's app renames: it answers `{ success, integration }` with the
   // updated row (settings masked); an answer without the row is read back from the list.
   async function rename(ref: SessionRef, name: string, signal: AbortSignal): Promise<SessionRecord> {
@@ -273,7 +294,18 @@ export function createSupabaseBackend(
     return parseSessionList(data);
   }
 
-  const backend: WppBackend = { listSessions, getStatus, getQr, create, start, disconnect, forget, rename };
+  const backend: WppBackend = {
+    listSessions,
+    getStatus,
+    getQr,
+    create,
+    start,
+    disconnect,
+    forget,
+    rename,
+    // Only with a client that can read tables (the fetch backend's reaches functions alone).
+    ...(typeof (client as Partial<SupabaseClient>).from === 'function' && { lastKnown }),
+  };
   // Every method: a body that cannot be read (nested too deeply, a getter that throws) is a bad answer, not a
   // network failure; then every text that leaves is scrubbed of the secrets read from rows and of key shapes.
   const readable = Object.fromEntries(
@@ -291,6 +323,20 @@ export function createSupabaseBackend(
     ]),
   ) as unknown as WppBackend;
   return { ...withSafeTexts(readable, () => secrets), readRows };
+}
+
+/** A PostgREST error of a table read as a `WppError`, by its HTTP status (`network` when there was none). */
+function readError(
+  table: string,
+  result: { error: { message?: string } | null; status: number },
+  signal: AbortSignal,
+): unknown {
+  if (signal.aborted) return signal.reason;
+  const status = result.status || 0;
+  return new WppError(
+    status === 0 ? 'network' : errorCodeForStatus(status),
+    `Reading ${table} failed${status ? ` (HTTP ${status})` : ''}: ${result.error?.message ?? 'unknown error'}`,
+  );
 }
 
 function transportError(name: string, error: unknown, signal: AbortSignal): unknown {
