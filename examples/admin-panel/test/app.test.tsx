@@ -84,7 +84,7 @@ describe.each(MODES)('App (%s)', (_mode, strict) => {
     await advance(700);
     expect(cards().map((card) => within(card).getByTestId('status-badge').textContent?.trim())).toEqual([
       '🟢 Подключено',
-      '🔴 Отключено',
+      '📵 Не в сети',
     ]);
     fireEvent.click(button('Подключить ещё один WhatsApp'));
     await advance(400);

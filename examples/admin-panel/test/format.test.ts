@@ -1,6 +1,6 @@
 import type { SessionError, WppErrorCode } from '@wpp-sessions/react';
 import { describe, expect, it } from 'vitest';
-import { errorDetail, errorText, REASON_TEXT, remaining, STATUS_LABELS } from '../src/panel/format.js';
+import { errorDetail, errorText, REASON_TEXT, remaining } from '../src/panel/format.js';
 
 const CODES: WppErrorCode[] = [
   'network',
@@ -68,18 +68,6 @@ describe('errorDetail', () => {
 });
 
 describe("the panel's words are core's Russian messages", () => {
-  it('keeps the badge texts the screens and the browser run look for, each with its icon', () => {
-    expect(STATUS_LABELS).toEqual({
-      connected: { icon: '🟢', text: 'Подключено' },
-      disconnected: { icon: '🔴', text: 'Отключено' },
-      checking: { icon: '⏳', text: 'Проверка…' },
-      qr_issued: { icon: '📷', text: 'Ожидает сканирования QR' },
-      error: { icon: '⚠️', text: 'Ошибка' },
-      creating: { icon: '⏳', text: 'Создание…' },
-      disconnecting: { icon: '⏳', text: 'Отключение…' },
-    });
-  });
-
   it('says each disconnect reason in Russian', () => {
     expect(REASON_TEXT.qr_expired).toBe('Срок действия QR-кода истёк: номер не был отсканирован.');
     expect(REASON_TEXT.cancelled).toBe('Подключение отменено.');

@@ -81,7 +81,7 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     await advance(100);
     const support = cardOf('0000000000002');
     expect(badge(sales)).toBe('🟢 Подключено');
-    expect(badge(support)).toBe('🔴 Отключено');
+    expect(badge(support)).toBe('📵 Не в сети');
     expect(within(sales).getByText('0000000000001').tagName).toBe('CODE');
     expect(within(sales).getByText(/^•+[^•]{0,4}$/).tagName).toBe('CODE'); // the core's mask
     expect(within(sales).getByTestId('checked-ago').textContent).toBe('проверено только что');
@@ -92,9 +92,9 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     expect(sales.textContent).not.toMatch(/проверено:\s*проверено/i); // said once, not "Проверено: проверено …"
 
     expect(hasButton('Отключить', sales)).toBe(true);
-    expect(hasButton('Получить новый QR', sales)).toBe(false);
+    expect(hasButton('Показать новый QR', sales)).toBe(false);
     expect(hasButton('Попробовать снова', sales)).toBe(false);
-    expect(hasButton('Получить новый QR', support)).toBe(true);
+    expect(hasButton('Показать новый QR', support)).toBe(true);
     expect(hasButton('Отключить', support)).toBe(true);
     // A Russian sentence first; the backend's words only as the detail.
     expect(support.textContent).toContain(
@@ -168,10 +168,10 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     expect(badge(card)).toBe('📷 Ожидает сканирования QR');
     expect(hasButton('Показать QR', card)).toBe(true);
     await advance(5_000);
-    expect(badge(card)).toBe('🔴 Отключено');
+    expect(badge(card)).toBe('⌛ QR-код истёк');
     expect(card.textContent).toContain('Срок действия QR-кода истёк');
 
-    fireEvent.click(button('Получить новый QR', card));
+    fireEvent.click(button('Показать новый QR', card));
     const dialog = qrDialog()!;
     await advance(100);
     expect(within(dialog).getByTestId('qr')).toBeTruthy();
@@ -314,7 +314,7 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     expect(backend.stats().calls.listSessions).toBe(2);
     expect(backend.stats().calls.getStatus).toBe(4);
     expect(badge(cardOf('0000000000001'))).toBe('🟢 Подключено');
-    expect(badge(cardOf('0000000000002'))).toBe('🔴 Отключено');
+    expect(badge(cardOf('0000000000002'))).toBe('📵 Не в сети');
   });
 
   it('a list error shows the reason and "Попробовать снова"', async () => {
@@ -348,7 +348,7 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     renderPanel({ backend, strict });
     await advance(300);
     const card = cardOf('0000000000001');
-    expect(badge(card)).toBe('⚠️ Ошибка');
+    expect(badge(card)).toBe('⚠️ Нет доступа');
     expect(within(card).getByTestId('session-error').textContent).toBe(
       'Нет доступа: у вашей учётной записи нет прав на это действие. Подробности: RLS',
     );
@@ -375,7 +375,7 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     renderPanel({ backend, strict });
     await advance(300);
     const card = screen.getByRole('article', { name: 'Старый номер' });
-    expect(badge(card)).toBe('⚠️ Ошибка');
+    expect(badge(card)).toBe('⚠️ Запись повреждена');
     const error = within(card).getByTestId('session-error');
     expect(error.textContent).toContain('Запись интеграции повреждена: нет поля settings.wppAccountNumber.');
     expect(error.textContent).toContain('Подробности: settings.wppAccountNumber is missing');
@@ -395,7 +395,7 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     renderPanel({ backend, strict });
     await advance(300);
     const card = cardOf('0000000000001');
-    expect(badge(card)).toBe('⚠️ Ошибка');
+    expect(badge(card)).toBe('⚠️ Нет доступа');
     fireEvent.click(button('Отключить', card));
     const dialog = screen.getByRole('dialog', { name: 'Отключение WhatsApp' });
     // Nothing was sent yet: no "failed to disconnect", and the main button disconnects (not a re-check).
@@ -496,7 +496,7 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     await advance(0);
     expect(qrDialog()).toBeNull();
     const card = cards()[0]!;
-    expect(badge(card)).toBe('⚠️ Ошибка');
+    expect(badge(card)).toBe('⚠️ Не удалось создать');
     fireEvent.click(button('Убрать', card));
     await advance(300);
     expect(cards()).toHaveLength(0);
@@ -535,7 +535,7 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     renderPanel({ backend, strict, timings: { checkTimeout: 5_000, retryAttempts: 0 } });
     await advance(5_300);
     const hung = cardOf('0000000000001');
-    expect(badge(hung)).toBe('⚠️ Ошибка');
+    expect(badge(hung)).toBe('⚠️ Сервер не отвечает');
     expect(hung.textContent).toContain('Превышено время ожидания');
     expect(hung.textContent).not.toContain('The status did not settle in time');
     const refused = cardOf('0000000000002');
@@ -562,7 +562,7 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     renderPanel({ backend: withDetail, strict });
     await advance(300);
     const configured = cardOf('0000000000001');
-    expect(badge(configured)).toBe('🔴 Отключено');
+    expect(badge(configured)).toBe('⚙️ Не настроено');
     const note = within(configured).getByText(/Интеграция не настроена/);
     expect(note.textContent).toMatch(
       /^Интеграция не настроена: в записи нет ключа API или номера сессии\. Подробности: wppApiKey or wppAccountNumber not configured$/,
@@ -583,13 +583,13 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     });
     renderPanel({ backend, strict });
     await advance(300);
-    expect(cards().map(badge)).toEqual(['⚠️ Ошибка', '⚠️ Ошибка', '⚠️ Ошибка']);
+    expect(cards().map(badge)).toEqual(['⚠️ Нет доступа', '⚠️ Нет доступа', '⚠️ Нет доступа']);
     expect(screen.queryAllByRole('alert')).toHaveLength(0);
     for (const card of cards())
       expect(within(card).getByTestId('session-error').textContent).toContain('Нет доступа');
     const live = document.querySelectorAll('[aria-live], [role="alert"], [role="status"], [role="log"]');
     expect(Array.from(live).map((el) => el.getAttribute('data-testid'))).toEqual(['announcer']);
-    expect(screen.getByTestId('announcer').textContent).toContain('Ошибка');
+    expect(screen.getByTestId('announcer').textContent).toContain('Нет доступа');
   });
 
   it('draws an image QR with <img>', async () => {

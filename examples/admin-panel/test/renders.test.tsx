@@ -3,24 +3,25 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { advance, badge, button, cardOf, MODES, renderPanel, simulated } from './harness.js';
 
 // Counts the renders of each card's body through its badge: a card re-renders its StatusBadge every time.
-const renders = vi.hoisted(() => ({ byStatus: {} as Record<string, number> }));
+const renders = vi.hoisted(() => ({ bySituation: {} as Record<string, number> }));
 vi.mock('../src/panel/StatusBadge.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../src/panel/StatusBadge.js')>();
   return {
     ...original,
     StatusBadge: (props: Parameters<typeof original.StatusBadge>[0]) => {
-      renders.byStatus[props.status] = (renders.byStatus[props.status] ?? 0) + 1;
+      const key = props.situation.situation;
+      renders.bySituation[key] = (renders.bySituation[key] ?? 0) + 1;
       return original.StatusBadge(props);
     },
   };
 });
 
-const total = () => Object.values(renders.byStatus).reduce((sum, n) => sum + n, 0);
+const total = () => Object.values(renders.bySituation).reduce((sum, n) => sum + n, 0);
 
 describe.each(MODES)('render counts (%s)', (_mode, strict) => {
   beforeEach(() => {
     vi.useFakeTimers();
-    renders.byStatus = {};
+    renders.bySituation = {};
   });
   afterEach(() => vi.useRealTimers());
 
@@ -66,16 +67,16 @@ describe.each(MODES)('render counts (%s)', (_mode, strict) => {
     });
     renderPanel({ backend, strict, timings: { recheckInterval: 0 } });
     await advance(300);
-    expect(badge(cardOf('0000000000001'))).toBe('⚠️ Ошибка');
-    const errorRenders = renders.byStatus.error ?? 0;
+    expect(badge(cardOf('0000000000001'))).toBe('⚠️ Нет доступа');
+    const errorRenders = renders.bySituation.error ?? 0;
     expect(errorRenders).toBeGreaterThan(0);
     backend.drop('0000000000002');
     fireEvent.click(button('Проверить', cardOf('0000000000002')));
     await advance(300);
-    expect(badge(cardOf('0000000000002'))).toBe('🔴 Отключено');
+    expect(badge(cardOf('0000000000002'))).toBe('📵 Не в сети');
     // Card 2 rendered again (disconnected); card 1, the only one in error, did not.
-    expect(renders.byStatus.disconnected).toBeGreaterThan(0);
-    expect(renders.byStatus.error).toBe(errorRenders);
-    expect(screen.getByTestId('announcer').textContent).toContain('Отключено');
+    expect(renders.bySituation.offline).toBeGreaterThan(0);
+    expect(renders.bySituation.error).toBe(errorRenders);
+    expect(screen.getByTestId('announcer').textContent).toContain('Не в сети');
   });
 });

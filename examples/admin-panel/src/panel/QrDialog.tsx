@@ -13,7 +13,8 @@ import { Button, Spinner } from './ui.js';
  * The QR of one number in a dialog ("Подключение WhatsApp"): a spinner while the number is created, then the QR
  * with "Ожидание сканирования…" and a countdown, then "WhatsApp подключён". An expired QR offers a new one, an
  * error shows its reason and "Попробовать снова" when the session can retry. "Отмена" (and Escape) cancels while
- * waiting. After a failed creation it offers "Закрыть" (and Escape) and "Убрать" (drops the number from the list),
+ * waiting. A new number whose QR expired unscanned also offers "Удалить номер" (one step: it was never linked).
+ * After a failed creation it offers "Закрыть" (and Escape) and "Убрать" (drops the number from the list),
  * and never another create unless the session itself says it can retry. With a demo backend,
  * "Сканировать (симуляция)" links the number as a phone would.
  *
@@ -34,6 +35,7 @@ export function QrDialog({
   const session = useWppSession(id);
   const scan = useDemoScan();
   const [scanError, setScanError] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
   const gone = session === null;
   useEffect(() => {
     if (gone) onClose();
@@ -52,6 +54,9 @@ export function QrDialog({
     session.cancel();
     onClose();
   };
+  // A number added here whose QR expired unscanned was never linked: removed in one step (the dialog closes once
+  // it is gone).
+  const neverLinked = status === 'disconnected' && session.isNew && session.canDisconnect;
   const simulateScan = async () => {
     setScanError(null);
     try {
@@ -104,13 +109,15 @@ export function QrDialog({
           {status === 'disconnected' && (
             <p className="note note-warning">
               {session.reason === 'qr_expired'
-                ? 'Срок действия QR-кода истёк. Получите новый QR-код и отсканируйте его.'
+                ? session.isNew
+                  ? 'Срок действия QR-кода истёк, номер не подключён. Получите новый QR-код или удалите номер.'
+                  : 'Срок действия QR-кода истёк. Получите новый QR-код и отсканируйте его.'
                 : (session.reason && REASON_TEXT[session.reason]) || 'Номер не подключён.'}
             </p>
           )}
           {status === 'disconnecting' && (
             <p className="center">
-              <Spinner /> Отмена…
+              <Spinner /> {deleting ? 'Удаление…' : 'Отмена…'}
             </p>
           )}
         </div>
@@ -147,6 +154,17 @@ export function QrDialog({
         {session.canRetry && (
           <Button onClick={session.retry}>
             <RotateCcw size={16} aria-hidden="true" /> Попробовать снова
+          </Button>
+        )}
+        {neverLinked && (
+          <Button
+            variant="outline"
+            onClick={() => {
+              setDeleting(true);
+              session.disconnect();
+            }}
+          >
+            <Trash2 size={16} aria-hidden="true" /> Удалить номер
           </Button>
         )}
         {removable ? (

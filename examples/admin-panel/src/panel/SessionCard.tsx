@@ -1,38 +1,39 @@
 import type { SessionView } from '@wpp-sessions/react';
-import { useWppSession } from '@wpp-sessions/react';
+import { useWppSession, useWppSessionsEvents } from '@wpp-sessions/react';
 import { KeyRound, Power, QrCode as QrIcon, RefreshCw, RotateCcw, Smartphone, Trash2 } from 'lucide-react';
 import { memo, useCallback, useState } from 'react';
 import { useAnnounce } from './announcer.js';
+import { CardTitle } from './CardTitle.js';
 import { DisconnectDialog } from './DisconnectDialog.js';
-import { ErrorText } from './ErrorText.js';
-import { errorText, REASON_TEXT, STATUS_LABELS } from './format.js';
+import { errorDetail } from './format.js';
 import { usePanel } from './panelContext.js';
 import { RecreateDialog } from './RecreateDialog.js';
 import { StatusBadge } from './StatusBadge.js';
+import { type SituationText, situationOf } from './situation.js';
 import { Ago, Remaining } from './ticking.js';
 import { Button, Field, Spinner } from './ui.js';
 
-/** What the shared live region says when a card's status changes (with the reason, for an error). */
-function announcement(label: string, session: SessionView): string {
-  const status = `${label}: ${STATUS_LABELS[session.status].text}`;
-  return session.error ? `${status}. ${errorText(session.error)}` : status;
+/** What the shared live region says when a card's situation changes. */
+function announcement(label: string, situation: SituationText): string {
+  return situation.sentence
+    ? `${label}: ${situation.label}. ${situation.sentence}`
+    : `${label}: ${situation.label}`;
+}
+
+/** The backend's own words about the situation (an error's message, an offline number's detail), or `null`. */
+function detailOf(session: SessionView, situation: SituationText): string | null {
+  if (session.error) return errorDetail(session.error);
+  if (situation.situation === 'offline' || situation.situation === 'not_configured') return session.detail;
+  return null;
 }
 
 /**
- * Why a number is disconnected, as a Russian sentence; the backend's own words go under "Подробности" only. The
- * user's wpp-status says "offline" also for a row without its key or session id: that one reads as such.
- */
-function disconnectedText(session: SessionView): string | null {
-  if (session.reason === 'offline' && /not configured/i.test(session.detail ?? '')) {
-    return 'Интеграция не настроена: в записи нет ключа API или номера сессии.';
-  }
-  return session.reason ? REASON_TEXT[session.reason] : null;
-}
-
-/**
- * One saved number as a card: name, status badge, session id, masked API key, when it was last checked, and only
- * the actions its state allows. Renders on its own: another card's change never re-renders it, and the ticking
- * "проверено N с назад" / countdowns re-render only their own text.
+ * One saved number as a card: its own name (renamable in place when the backend can), "Session: …" under it, a
+ * badge that names its situation (see `situationOf`), the masked API key, when it was last checked, what happened
+ * in a Russian sentence (the backend's words only under "Подробности"), and the next actions its situation allows:
+ * "Показать новый QR", "Проверить", "Пересоздать", "Попробовать снова", "Отключить" (with a confirmation), or,
+ * for a number added here that was never linked, "Удалить" at once. Renders on its own: another card's change
+ * never re-renders it, and the ticking "проверено N с назад" / countdowns re-render only their own text.
  *
  * @example
  * ```tsx
@@ -46,31 +47,46 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
   const closeConfirm = useCallback(() => setConfirming(false), []);
   const [recreating, setRecreating] = useState(false);
   const closeRecreate = useCallback(() => setRecreating(false), []);
+  // The view does not say which call failed: the library's events do. A later failure of another kind clears it.
+  const [disconnectFailed, setDisconnectFailed] = useState(false);
+  useWppSessionsEvents((event) => {
+    if (event.id !== id) return;
+    if (event.type === 'disconnectFailed') setDisconnectFailed(true);
+    else if (event.type === 'error' || event.type === 'createFailed') setDisconnectFailed(false);
+  });
   const label = session ? `${session.name} ${session.accountNumber ?? ''}`.trim() : '';
-  useAnnounce(session ? announcement(label, session) : '');
-  if (!session) return null;
+  const situation = session ? situationOf(session, disconnectFailed && session.status === 'error') : null;
+  useAnnounce(situation ? announcement(label, situation) : '');
+  if (!session || !situation) return null;
 
   const reconnect = () => {
     session.reconnect();
     showQr(id);
   };
-  const remove = () => {
+  const dropCreateFailed = () => {
     session.cancel();
     heading.current?.focus(); // the card, and the button that had the focus, are about to go
   };
-  const disconnected = session.status === 'disconnected' ? disconnectedText(session) : null;
+  // Never linked: nothing on the platform to lose, so no confirmation; the card says it is going meanwhile.
+  const removeNeverLinked = () => {
+    session.disconnect();
+    heading.current?.focus();
+  };
+  const kind = situation.situation;
+  const neverLinked = kind === 'never_linked';
+  const detail = detailOf(session, situation);
 
   return (
     <article className="card" aria-label={label} data-status={session.status}>
       <header className="card-header">
         <Smartphone className={`card-icon card-icon-${session.status}`} size={32} aria-hidden="true" />
         <div className="card-title">
-          <h3>
-            {session.name}
-            {session.isPrimary && <span className="tag">основной</span>}
-          </h3>
+          <CardTitle session={session} />
+          <p className="muted small card-subtitle">
+            Session: <code>{session.accountNumber ?? '—'}</code>
+          </p>
           <div className="card-status">
-            <StatusBadge status={session.status} />
+            <StatusBadge situation={situation} />
             {session.isBusy && session.status !== 'checking' && session.status !== 'disconnecting' && (
               <span className="muted small">
                 <Spinner size={12} /> обновляется
@@ -81,9 +97,6 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
       </header>
 
       <dl className="fields">
-        <Field label="Session:">
-          <code>{session.accountNumber ?? '—'}</code>
-        </Field>
         <Field label="API Key:">
           <code>{session.apiKeyMasked ?? '—'}</code>
         </Field>
@@ -98,13 +111,23 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
         )}
       </p>
 
-      {disconnected && (
-        <p className={`note ${session.reason === 'qr_expired' ? 'note-warning' : ''}`}>
-          {disconnected}
-          {session.reason === 'offline' && session.detail && (
+      {/* Plain text: status changes are announced once, by the panel's live region, not by an alert per card. */}
+      {situation.sentence !== null && (
+        <p
+          className={`note ${session.error ? 'note-error' : situation.tone === 'warning' ? 'note-warning' : ''}`}
+          data-testid={session.error ? 'session-error' : 'session-note'}
+        >
+          {situation.sentence}
+          {session.nextRetryAt !== null && (
             <>
               {' '}
-              <small className="error-detail">Подробности: {session.detail}</small>
+              Повтор через <Remaining until={session.nextRetryAt} />.
+            </>
+          )}
+          {detail !== null && (
+            <>
+              {' '}
+              <small className="error-detail">Подробности: {detail}</small>
             </>
           )}
         </p>
@@ -114,19 +137,6 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
           QR-код действует ещё <Remaining until={session.qrExpiresAt} />.
         </p>
       )}
-      {/* Plain text: status changes are announced once, by the panel's live region, not by an alert per card. */}
-      {session.error && (
-        <p className="note note-error" data-testid="session-error">
-          <ErrorText error={session.error}>
-            {session.nextRetryAt !== null && (
-              <>
-                {' '}
-                Повтор через <Remaining until={session.nextRetryAt} />.
-              </>
-            )}
-          </ErrorText>
-        </p>
-      )}
 
       <div className="actions">
         {session.status === 'qr_issued' && (
@@ -134,9 +144,9 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
             <QrIcon size={16} aria-hidden="true" /> Показать QR
           </Button>
         )}
-        {session.canReconnect && (
-          <Button variant="outline" onClick={reconnect}>
-            <QrIcon size={16} aria-hidden="true" /> Получить новый QR
+        {session.canReconnect && kind !== 'not_configured' && (
+          <Button variant={neverLinked ? 'default' : 'outline'} onClick={reconnect}>
+            <QrIcon size={16} aria-hidden="true" /> Показать новый QR
           </Button>
         )}
         {session.canRecreate && (
@@ -149,20 +159,24 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
             <RotateCcw size={16} aria-hidden="true" /> Попробовать снова
           </Button>
         )}
-        {session.canCheck && session.status !== 'error' && (
+        {session.canCheck && session.status !== 'error' && !neverLinked && (
           <Button variant="ghost" onClick={session.check} disabled={session.isBusy}>
             <RefreshCw size={16} aria-hidden="true" /> Проверить
           </Button>
         )}
         {/* A number whose creation failed: nothing to disconnect, only to drop from the list. */}
         {session.status === 'error' && session.canCancel && (
-          <Button variant="outline" onClick={remove}>
+          <Button variant="outline" onClick={dropCreateFailed}>
             <Trash2 size={16} aria-hidden="true" /> Убрать
           </Button>
         )}
         {session.status === 'disconnecting' ? (
           <Button variant="outline" disabled>
-            <Spinner /> Отключение…
+            <Spinner /> {session.isNew ? 'Удаление…' : 'Отключение…'}
+          </Button>
+        ) : neverLinked && session.canDisconnect ? (
+          <Button variant="outline" onClick={removeNeverLinked}>
+            <Trash2 size={16} aria-hidden="true" /> Удалить номер
           </Button>
         ) : (
           session.canDisconnect && (

@@ -1,19 +1,19 @@
-import type { SessionStatus } from '@wpp-sessions/react';
-import { STATUS_LABELS } from './format.js';
+import type { SituationText } from './situation.js';
 
 /**
- * The status as a badge with words (the emoji is decoration, hidden from screen readers).
+ * A number's situation as a badge with words (the emoji is decoration, hidden from screen readers); its tone
+ * colours it and `data-situation` names it for tests.
  *
  * @example
  * ```tsx
- * <StatusBadge status="connected" /> // 🟢 Подключено
+ * <StatusBadge situation={situationOf(session)} /> // 📵 Не в сети
  * ```
  */
-export function StatusBadge({ status }: { status: SessionStatus }) {
-  const { icon, text } = STATUS_LABELS[status];
+export function StatusBadge({ situation }: { situation: SituationText }) {
+  const { icon, label, tone } = situation;
   return (
-    <span className={`badge badge-${status}`} data-testid="status-badge">
-      <span aria-hidden="true">{icon}</span> {text}
+    <span className={`badge badge-${tone}`} data-testid="status-badge" data-situation={situation.situation}>
+      <span aria-hidden="true">{icon}</span> {label}
     </span>
   );
 }

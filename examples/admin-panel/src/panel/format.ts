@@ -1,20 +1,7 @@
 import { errorDetail as detailOf, MESSAGES, errorText as textOf } from '@wpp-sessions/core/messages';
-import type { SessionError, SessionStatus } from '@wpp-sessions/react';
+import type { SessionError } from '@wpp-sessions/react';
 
-// The words come from `@wpp-sessions/core/messages` (Russian); the panel adds only its icons and the clock texts.
-
-const label = (icon: string, status: SessionStatus) => ({ icon, text: MESSAGES.ru.status[status] });
-
-/** Badge text per status: an emoji for the eye (hidden from screen readers) and core's Russian label. */
-export const STATUS_LABELS: Record<SessionStatus, { icon: string; text: string }> = {
-  connected: label('🟢', 'connected'),
-  disconnected: label('🔴', 'disconnected'),
-  checking: label('⏳', 'checking'),
-  qr_issued: label('📷', 'qr_issued'),
-  error: label('⚠️', 'error'),
-  creating: label('⏳', 'creating'),
-  disconnecting: label('⏳', 'disconnecting'),
-};
+// The words come from `@wpp-sessions/core/messages` (Russian); the badge words per situation are in `situation.ts`.
 
 /** Why a number is disconnected, in the admin's words (core's Russian texts). */
 export const REASON_TEXT = MESSAGES.ru.reason;

@@ -1,16 +1,24 @@
 import { LoaderCircle } from 'lucide-react';
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { ComponentPropsWithRef, ReactNode } from 'react';
 
-/** A real `<button>` in the shadcn look: `default`, `outline`, `destructive` or `ghost`. */
+/**
+ * A real `<button>` in the shadcn look: `default`, `outline`, `destructive` or `ghost`; size `default`, `sm`, or
+ * `icon` (a square for one icon: give it an `aria-label`). Takes a `ref` (React 19).
+ *
+ * @example
+ * ```tsx
+ * <Button variant="outline" onClick={retry}>Попробовать снова</Button>
+ * ```
+ */
 export function Button({
   variant = 'default',
   size = 'default',
   className,
   type = 'button',
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & {
+}: ComponentPropsWithRef<'button'> & {
   variant?: 'default' | 'outline' | 'destructive' | 'ghost';
-  size?: 'default' | 'sm';
+  size?: 'default' | 'sm' | 'icon';
 }) {
   return (
     <button
