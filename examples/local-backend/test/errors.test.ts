@@ -317,7 +317,7 @@ describe('PostgREST subset', () => {
     ['a bad order', 'messenger_integrations?order=created_at.sideways'],
     ['a bad limit', 'messenger_integrations?limit=-1'],
     ['a duplicate limit', 'messenger_integrations?limit=1&limit=2'],
-    ['another table', 'whatsapp_sessions?select=*'],
+    ['another table', 'profiles?select=*'],
     ['a missing table', 'nope?select=*'],
     ['an rpc', 'rpc/get_user_organization_id'],
   ])('refuses %s with 400 PGRST100', async (_label, query) => {

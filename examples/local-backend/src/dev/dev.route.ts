@@ -7,6 +7,7 @@ import {
   failure,
   findWppRow,
   isUuid,
+  saveAsWebhook,
 } from '../functions/integrations.js';
 import { parseFaults } from '../http/faults.js';
 import { json, parseJsonBody, type Reply } from '../http/http.js';
@@ -117,18 +118,22 @@ async function numberRoute(
   }
   const { accountNumber } = creds;
   if (route === 'qr') return json(200, { qr: await ctx.platform.qr(accountNumber) });
+  // Each change is saved to whatsapp_sessions as the platform's webhook event (`offline`, `connected`) would be.
   if (route === 'drop') {
     await ctx.platform.drop(accountNumber);
+    await saveAsWebhook(ctx, caller, accountNumber, { state: 'offline', qr: null });
     return json(200, { ok: true, status: 'disconnected' });
   }
   if (route === 'online') {
     await ctx.platform.relink(accountNumber);
+    await saveAsWebhook(ctx, caller, accountNumber, { state: 'connected', qr: null });
     return json(200, { ok: true, status: 'connected' });
   }
   const before = await ctx.platform.status(accountNumber);
   if (!(await ctx.platform.scan(accountNumber))) {
     return failure(BARE_STYLE, 409, `No QR to scan: the number is ${before.state}`);
   }
+  await saveAsWebhook(ctx, caller, accountNumber, { state: 'connected', qr: null });
   return json(200, { ok: true, status: 'connected' });
 }
 

@@ -17,6 +17,7 @@ import {
   isUuid,
   maskCreatedKey,
   maskSettings,
+  saveAsWebhook,
   simulatedJwt,
   upsertSession,
   WPP_STYLE,
@@ -244,6 +245,7 @@ async function wppCreate(ctx: AppContext, caller: Caller, input: Record<string, 
     }
     let status = await ctx.platform.status(accountNumber);
     if (status.state !== 'connected') status = await startAndWait(ctx, accountNumber, apiKey, orgId);
+    await saveAsWebhook(ctx, caller, accountNumber, status);
     return createdReply(existing.id, accountNumber, apiKey, status);
   }
 
@@ -283,6 +285,7 @@ async function wppCreate(ctx: AppContext, caller: Caller, input: Record<string, 
     await ctx.platform.stop(existingCredentials.accountNumber);
   }
   const status = await startAndWait(ctx, account.accountNumber, account.apiKey, orgId);
+  await saveAsWebhook(ctx, caller, account.accountNumber, status);
   return createdReply(row.id, account.accountNumber, account.apiKey, status);
 }
 

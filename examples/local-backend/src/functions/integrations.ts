@@ -3,6 +3,7 @@ import type { Transaction } from '@electric-sql/pglite';
 import { bearerToken, verifyToken } from '../auth/auth.js';
 import { asRequest, type RequestClaims } from '../db/database.js';
 import { json, type Reply } from '../http/http.js';
+import type { AccountStatus } from '../platform/platform.store.js';
 import type { AppContext, Incoming } from '../server/context.js';
 
 /** A `messenger_integrations` row as JSON (what PostgREST would return). */
@@ -233,6 +234,30 @@ export async function upsertSession(
     [organizationId, accountNumber, status, qr],
   );
   return rows[0]?.last_qr_at ?? null;
+}
+
+/**
+ * Writes `whatsapp_sessions` as the user's `wpp-webhook` does when the platform reports an event (`qr` →
+ * `qr_issued` with the QR and `last_qr_at`, `connected`, `offline` → `disconnected`); a starting account sends none.
+ * The user's `wpp-create` does not write the table itself: its webhook does, moments later.
+ *
+ * @example
+ * ```ts
+ * await saveAsWebhook(ctx, caller, '0000000000001', { state: 'qr', qr: '2@…', known: true });
+ * ```
+ */
+export async function saveAsWebhook(
+  ctx: AppContext,
+  caller: Caller,
+  accountNumber: string,
+  status: Pick<AccountStatus, 'state' | 'qr'>,
+): Promise<void> {
+  if (status.state === 'starting') return;
+  const word =
+    status.state === 'connected' ? 'connected' : status.state === 'qr' ? 'qr_issued' : 'disconnected';
+  await asRequest(ctx.db, caller.claims, (tx) =>
+    upsertSession(tx, caller.organizationId, accountNumber, word, status.state === 'qr' ? status.qr : null),
+  );
 }
 
 const SECRET_KEY_PARTS = [

@@ -4,16 +4,26 @@ import { json, type Reply } from '../http/http.js';
 import type { AppContext, Incoming } from '../server/context.js';
 import { buildSelectSql, type PostgrestFailure, parsePostgrestQuery, unsupported } from './postgrest.js';
 
-/** The only table served under `/rest/v1/`. */
-export const REST_TABLE = 'messenger_integrations';
+/**
+ * The tables served under `/rest/v1/`, with their real columns: `messenger_integrations` (the core's table source)
+ * and `whatsapp_sessions` (its `lastKnown`).
+ */
+export const REST_TABLES = {
+  messenger_integrations: (ctx: AppContext) => ctx.integrationColumns,
+  whatsapp_sessions: (ctx: AppContext) => ctx.sessionColumns,
+} as const satisfies Record<string, (ctx: AppContext) => readonly string[]>;
+
+const SERVED = Object.keys(REST_TABLES)
+  .map((table) => `GET /rest/v1/${table}`)
+  .join(', ');
 
 function fail(failure: PostgrestFailure): Reply {
   return json(failure.status, failure.body);
 }
 
 /**
- * Answers `/rest/v1/<path>` the way PostgREST would for the subset the core's table source uses: `GET
- * /rest/v1/messenger_integrations` with `select`, `col=eq.value`, `order`, `limit`, `offset`, as the token's
+ * Answers `/rest/v1/<path>` the way PostgREST would for the subset the core's adapter uses: `GET
+ * /rest/v1/messenger_integrations` or `/rest/v1/whatsapp_sessions` with `select`, `col=eq.value`, `order`, `limit`, `offset`, as the token's
  * role with its claims (RLS scopes the rows; secrets are not masked, like the real table). Anything else gets a
  * PostgREST-style error, never a silent ignore.
  *
@@ -42,20 +52,19 @@ export async function handleRest(ctx: AppContext, path: string, req: Incoming): 
       message: auth.message,
     });
   }
-  if (path !== REST_TABLE) {
+  if (!Object.hasOwn(REST_TABLES, path)) {
     return fail(
       unsupported(
         path.startsWith('rpc/')
           ? `Function ${path.slice(4)} is not served by the local backend`
           : `Table ${path || '(none)'} is not served by the local backend`,
-        `only GET /rest/v1/${REST_TABLE}`,
+        `only ${SERVED}`,
       ),
     );
   }
+  const table = path as keyof typeof REST_TABLES;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return fail(
-      unsupported(`${req.method} is not served by the local backend`, `only GET /rest/v1/${REST_TABLE}`),
-    );
+    return fail(unsupported(`${req.method} is not served by the local backend`, `only ${SERVED}`));
   }
   if (req.method === 'HEAD') {
     return fail(unsupported('HEAD (count) requests are not served by the local backend', 'only GET'));
@@ -85,9 +94,9 @@ export async function handleRest(ctx: AppContext, path: string, req: Incoming): 
       message: `None of these media types are available: ${accept}`,
     });
   }
-  const query = parsePostgrestQuery(req.url.searchParams, REST_TABLE, ctx.integrationColumns);
+  const query = parsePostgrestQuery(req.url.searchParams, table, REST_TABLES[table](ctx));
   if ('status' in query) return fail(query);
-  const { sql, params } = buildSelectSql(REST_TABLE, query);
+  const { sql, params } = buildSelectSql(table, query);
   let result: { body: string; total: number };
   try {
     result = await asRequest(ctx.db, auth.claims, async (tx) => {

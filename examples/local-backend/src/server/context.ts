@@ -28,6 +28,8 @@ export interface AppContext {
   organizations: DevOrganization[];
   /** The real columns of `messenger_integrations`, read from the database at start. */
   integrationColumns: readonly string[];
+  /** The real columns of `whatsapp_sessions`, read from the database at start. */
+  sessionColumns: readonly string[];
   /** The port the server listens on (the `Host` check needs it). */
   port: number;
   /** Browser origins allowed to call (exact `Origin` values); every other origin is refused. */

@@ -95,7 +95,7 @@ export interface LocalBackend {
 
 /**
  * Starts the local stand-in for the user's Supabase project on 127.0.0.1: the `messenger-integrations` and
- * `wpp-*` edge functions, `GET /rest/v1/messenger_integrations`, and `/dev/` routes, over PGlite with
+ * `wpp-*` edge functions, `GET /rest/v1/messenger_integrations` and `whatsapp_sessions`, and `/dev/` routes, over PGlite with
  * row-level security and the simulated WPP platform. The port is bound first, so a busy port fails before the
  * data folder is touched; the data folder is locked against a second server.
  *
@@ -149,6 +149,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     anonKey: await anonToken(jwtSecret),
     organizations: await seededOrganizations(db, jwtSecret),
     integrationColumns: await tableColumns(db, 'messenger_integrations'),
+    sessionColumns: await tableColumns(db, 'whatsapp_sessions'),
     port,
     allowedOrigins,
     qrWaitMs: options.qrWaitMs ?? 5_000,
