@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import {
   type WppBackend,
   type WppSessionsEvent,
@@ -21,10 +21,12 @@ import type { DevClient } from './demo/devClient.js';
 import type { Inspect } from './inspect.js';
 import {
   type FetchIntegrations,
+  INTEGRATIONS_KEY,
   useInvalidateIntegrations,
   useMessengerIntegrations,
 } from './integrations.js';
 import { DemoScanContext } from './panel/demo.js';
+import { RenameContext, renameOver } from './panel/rename.js';
 import { Button, Spinner } from './panel/ui.js';
 import { WppConnectPanel } from './panel/WppConnectPanel.js';
 
@@ -64,10 +66,17 @@ const MODE_TEXT: Record<PanelConfig['mode'], string> = {
 
 /**
  * The seed's panel on the app's own list hook: the rows come from `useMessengerIntegrations('whatsapp')` (one list
- * request per load and per refresh), and a number linked or removed here invalidates `['messenger-integrations']`
- * as the app's own mutations do.
+ * request per load and per refresh), and a number linked, removed or renamed here invalidates
+ * `['messenger-integrations']` as the app's own mutations do (a rename waits for the new rows, so the card shows the
+ * new name when it ends). Exported for tests; `App` picks its props.
+ *
+ * @example
+ * ```tsx
+ * const { backend, scan, fetchIntegrations } = simulatedBackend();
+ * <IntegrationsPanel backend={backend} fetchIntegrations={fetchIntegrations} scan={scan} timings={{}} inspect={undefined} />
+ * ```
  */
-function Panel(props: PanelProps) {
+export function IntegrationsPanel(props: PanelProps) {
   // One query cache per signed-in organization (the user's app has one organization per login; the example's
   // switcher remounts this with a new one). No automatic retry: the panel offers "Попробовать снова".
   const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: false } } }));
@@ -78,7 +87,8 @@ function Panel(props: PanelProps) {
   );
 }
 
-interface PanelProps {
+/** What `IntegrationsPanel` runs on. */
+export interface PanelProps {
   backend: WppBackend;
   fetchIntegrations: FetchIntegrations;
   scan: DemoScan | null;
@@ -91,6 +101,11 @@ interface PanelProps {
 function PanelOnRows({ backend, fetchIntegrations, scan, dev = null, timings, inspect }: PanelProps) {
   const { integrations, error, refetch } = useMessengerIntegrations('whatsapp', fetchIntegrations);
   const invalidate = useInvalidateIntegrations();
+  const queryClient = useQueryClient();
+  const rename = useMemo(
+    () => renameOver(backend, () => queryClient.invalidateQueries({ queryKey: INTEGRATIONS_KEY })),
+    [backend, queryClient],
+  );
   const onEvent = useCallback(
     (event: WppSessionsEvent) => {
       if (event.type === 'linked' || event.type === 'removed') invalidate();
@@ -107,7 +122,9 @@ function PanelOnRows({ backend, fetchIntegrations, scan, dev = null, timings, in
     >
       {dev && <DemoMenu dev={dev} />}
       <DemoScanContext.Provider value={scan}>
-        <WppConnectPanel />
+        <RenameContext.Provider value={rename}>
+          <WppConnectPanel />
+        </RenameContext.Provider>
       </DemoScanContext.Provider>
     </WppSessionsProvider>
   );
@@ -127,7 +144,7 @@ function InPageApp({
       : { ...supabaseBackend(config.url, config.anonKey), scan: null },
   );
   return (
-    <Panel
+    <IntegrationsPanel
       backend={backend}
       fetchIntegrations={fetchIntegrations}
       scan={scan}
@@ -219,7 +236,7 @@ function LocalApp({
           </select>
         </label>
       </div>
-      <Panel
+      <IntegrationsPanel
         key={organization.id}
         backend={connection.backend}
         fetchIntegrations={connection.fetchIntegrations}

@@ -13,6 +13,13 @@ export interface PanelEnv {
   DEV?: boolean;
 }
 
+/**
+ * The panel's own timings, under any `?…` override. `recheckInterval` 30 s (core's default is 60 s): an admin watching
+ * the panel sees a dropped number within 30 s, and 20 numbers cost 40 `wpp-status` calls a minute (each one upstream
+ * status request), none while the tab is hidden. See the README, "Background re-check".
+ */
+export const PANEL_TIMINGS: Readonly<Partial<WppTimings>> = Object.freeze({ recheckInterval: 30_000 });
+
 /** Query parameters that override timings (ms), for demos and browser tests. */
 const TIMING_PARAMS = {
   qrTimeout: 'qrTimeout',
@@ -45,16 +52,17 @@ export function timingsFrom(params: URLSearchParams): Partial<WppTimings> {
  * Decides the backend: a real Supabase project when `VITE_SUPABASE_URL` and `VITE_SUPABASE_ANON_KEY` were set at
  * build time; else the simulated backend in the page with `?backend=sim`; else the local backend that the
  * panel's own server names (`npm start`, see `fetchLocalTokens`), organization `?org=<id>`. `?inspect` opens the
- * Stately inspector, in any build (see `loadInspector`).
+ * Stately inspector, in any build (see `loadInspector`). Timings are `PANEL_TIMINGS` with the `?…` overrides.
  *
  * @example
  * ```ts
- * readConfig('?backend=sim&qrTimeout=5000', {}); // { mode: 'sim', timings: { qrTimeout: 5000 }, inspect: false }
+ * readConfig('?backend=sim&qrTimeout=5000', {});
+ * // { mode: 'sim', timings: { recheckInterval: 30000, qrTimeout: 5000 }, inspect: false }
  * ```
  */
 export function readConfig(search: string, env: PanelEnv): PanelConfig {
   const params = new URLSearchParams(search);
-  const timings = timingsFrom(params);
+  const timings = { ...PANEL_TIMINGS, ...timingsFrom(params) };
   const inspect = params.has('inspect');
   const url = env.VITE_SUPABASE_URL?.trim();
   const anonKey = env.VITE_SUPABASE_ANON_KEY?.trim();

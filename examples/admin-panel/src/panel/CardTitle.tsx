@@ -67,7 +67,9 @@ export function CardTitle({ session }: { session: SessionView }) {
 
   useEffect(() => () => controller.current?.abort(), []);
   useEffect(() => {
-    if (editing) input.current?.select();
+    if (!editing) return;
+    input.current?.focus();
+    input.current?.select();
   }, [editing]);
   useEffect(() => {
     if (!editing && refocus) {

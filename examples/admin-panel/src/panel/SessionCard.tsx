@@ -56,7 +56,11 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
   });
   const label = session ? `${session.name} ${session.accountNumber ?? ''}`.trim() : '';
   const situation = session ? situationOf(session, disconnectFailed && session.status === 'error') : null;
-  useAnnounce(situation ? announcement(label, situation) : '');
+  // Keyed on the situation alone: a new name is not a status change.
+  useAnnounce(
+    situation ? announcement(label, situation) : '',
+    situation ? `${situation.label}|${situation.sentence ?? ''}` : '',
+  );
   if (!session || !situation) return null;
 
   const reconnect = () => {

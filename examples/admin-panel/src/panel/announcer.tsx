@@ -66,21 +66,22 @@ export function Announcer({ children }: { children: ReactNode }) {
 }
 
 /**
- * Announces `message` whenever it changes after the first render (a status change, not the initial list).
+ * Announces `message` whenever `key` (default: the message itself) changes after the first render: a status change,
+ * not the initial list. A card keys on its situation only, so a rename (its label changes) is not read as one.
  *
  * @example
  * ```tsx
- * useAnnounce(`${session.name}: ${label}`);
+ * useAnnounce(`${session.name}: ${label}`, label);
  * ```
  */
-export function useAnnounce(message: string): void {
+export function useAnnounce(message: string, key: string = message): void {
   const { announce } = useContext(AnnounceContext);
-  const previous = useRef(message);
+  const previous = useRef(key);
   useEffect(() => {
-    if (previous.current === message) return;
-    previous.current = message;
+    if (previous.current === key) return;
+    previous.current = key;
     announce(message);
-  }, [announce, message]);
+  }, [announce, message, key]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { SessionRecord, SessionRef } from '@wpp-sessions/core';
+import type { SessionRef } from '@wpp-sessions/core';
 import type { WppBackend } from '@wpp-sessions/react';
 import { createContext, useContext } from 'react';
 
@@ -7,11 +7,6 @@ import { createContext, useContext } from 'react';
  * were read again). Rejects with the backend's `WppError`.
  */
 export type RenameNumber = (ref: SessionRef, name: string, signal: AbortSignal) => Promise<void>;
-
-/** A backend that may rename (`WppBackend.rename`, optional: a backend without it cannot). */
-type MaybeRenaming = WppBackend & {
-  rename?(ref: SessionRef, name: string, signal: AbortSignal): Promise<SessionRecord>;
-};
 
 /** How the panel renames; `null` (the default) hides the rename button. */
 export const RenameContext = createContext<RenameNumber | null>(null);
@@ -41,10 +36,9 @@ export function useRename(): RenameNumber | null {
  * ```
  */
 export function renameOver(backend: WppBackend, reread: () => Promise<unknown>): RenameNumber | null {
-  const renaming = backend as MaybeRenaming;
-  if (typeof renaming.rename !== 'function') return null;
+  if (typeof backend.rename !== 'function') return null;
   return async (ref, name, signal) => {
-    await renaming.rename!(ref, name, signal);
+    await backend.rename?.(ref, name, signal);
     await reread();
   };
 }
