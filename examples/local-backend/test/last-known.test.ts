@@ -1,8 +1,10 @@
-import { type LastKnownStatus, WppError } from '@wpp-sessions/core';
+import { type WppBackend, WppError } from '@wpp-sessions/core';
 import { createSupabaseBackend } from '@wpp-sessions/core/supabase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalBackend, startLocalBackend } from '../src/index.js';
 import { call, createNumber, orgs, supabaseFor } from './helpers.js';
+
+type LastKnownStatus = Awaited<ReturnType<NonNullable<WppBackend['lastKnown']>>>[number];
 
 // Issue 15 part 1: whatsapp_sessions served through the PostgREST subset under RLS, kept up to date by the
 // functions as the user's functions (and its webhook) keep it.
@@ -162,7 +164,7 @@ describe('the core adapter’s lastKnown over supabase-js', () => {
     expect(freshSaved.at).toBe(Date.parse(freshRow!.updated_at));
     expect(freshSaved.qrIssuedAt).toBe(Date.parse(freshRow!.last_qr_at!));
     const accountsB = new Set(savedB.map((s) => s.accountNumber));
-    for (const account of listed) expect(accountsB.has(account)).toBe(false);
+    for (const account of listed) expect(accountsB.has(account ?? '')).toBe(false);
 
     const table = createSupabaseBackend(supabaseFor(backend.url, backend.anonKey, orgA.token), {
       source: 'table',
