@@ -157,6 +157,30 @@ function adapterSuite(
       }
     });
 
+    it('reads the saved statuses (lastKnown); after live checks, each listed number’s agrees with its check', async () => {
+      const records = (await backend.listSessions(signal())).filter((r) => r.invalid === null);
+      const live = new Map<string, string>();
+      for (const record of records) {
+        live.set(record.accountNumber!, (await backend.getStatus(record, signal())).status);
+      }
+      const saved = await backend.lastKnown!(signal());
+      for (const status of saved) {
+        expect(['connected', 'qr_issued', 'pending', 'disconnected']).toContain(status.status);
+        expect(Number.isFinite(status.at)).toBe(true);
+      }
+      if (caps.local) {
+        expect(live.size).toBeGreaterThan(0);
+        for (const [account, status] of live) {
+          // wpp-status saves connected, qr_issued and disconnected; a starting number has nothing new to save.
+          if (status === 'pending') continue;
+          expect({ account, saved: saved.find((s) => s.accountNumber === account)?.status }).toEqual({
+            account,
+            saved: status,
+          });
+        }
+      }
+    });
+
     it.skipIf(!caps.local)('start on a connected number keeps it connected', async () => {
       expect(await backend.start(created[0]!, signal())).toEqual({ status: 'connected' });
     });
