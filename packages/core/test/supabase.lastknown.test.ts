@@ -106,6 +106,15 @@ describe('lastKnown over real HTTP (supabase-js, PostgREST whatsapp_sessions)', 
     expect(error.message).not.toContain(KEY);
   });
 
+  it('rejects with the abort reason’s message when the caller aborts', async () => {
+    server.routes.whatsapp_sessions = () => ({ json: [], delayMs: 200 });
+    const controller = new AbortController();
+    const reason = new Error('left the state');
+    const pending = createSupabaseBackend(server.client()).lastKnown!(controller.signal);
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(pending).rejects.toThrow('left the state');
+  });
+
   it('the fetch backend, which reaches functions only, has no lastKnown', () => {
     expect(createFetchBackend({ url: `${server.url}/functions/v1` }).lastKnown).toBeUndefined();
     expect(createSupabaseBackend(server.client()).lastKnown).toBeTypeOf('function');

@@ -131,6 +131,15 @@ describe('rename through messenger-integrations PUT (supabase-js over real HTTP)
     expect(`${error.message} ${JSON.stringify(error)} ${String(error.cause ?? '')}`).not.toContain(KEY);
   });
 
+  it('rejects with the abort reason’s message when the caller aborts', async () => {
+    server.routes['messenger-integrations'] = () => ({ json: { success: true }, delayMs: 200 });
+    const controller = new AbortController();
+    const reason = new Error('left the state');
+    const pending = createSupabaseBackend(server.client()).rename!(ref1, 'Склад', controller.signal);
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(pending).rejects.toThrow('left the state');
+  });
+
   it('the fetch backend renames through the same PUT', async () => {
     server.routes['messenger-integrations'] = (request) => ({
       json: {
