@@ -93,6 +93,18 @@ describe('PUT messenger-integrations {id, name}', () => {
     expect((await nameOf(idA))!.name).toBe(name);
   });
 
+  it('a PUT with only the id changes nothing but updated_at, as the user’s function', async () => {
+    const before = await nameOf(idA);
+    const answer = await call(backend, 'PUT', PUT, { token: orgA.token, body: { id: idA } });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { success: true, integration: { id: idA, name: before!.name } },
+    });
+    const after = await nameOf(idA);
+    expect(after!.name).toBe(before!.name);
+    expect(after!.updated_at).not.toBe(before!.updated_at);
+  });
+
   it('another organization gets 404 for A’s row, and A’s name stays', async () => {
     const current = (await nameOf(idA))!.name;
     const answer = await call(backend, 'PUT', PUT, {
