@@ -1,8 +1,8 @@
 import type { SessionRecord, SessionRef, WppBackend } from '@wpp-sessions/core';
 import { WppError } from '@wpp-sessions/core';
 
-/** A backend operation. */
-export type Operation = Exclude<keyof WppBackend, 'readRows'>;
+/** A backend operation the probe watches (`rename` and `lastKnown`, newer and unused by the machines, are not yet). */
+export type Operation = Exclude<keyof WppBackend, 'readRows' | 'rename' | 'lastKnown'>;
 
 /** Operations that share the collection's concurrency limit. */
 const LIMITED: ReadonlySet<Operation> = new Set<Operation>(['getStatus', 'getQr', 'start']);
