@@ -20,7 +20,7 @@ describe('simulated backend: rename', () => {
     const backend = createSimulatedBackend({ sessions: [{ state: 'connected' }] });
     const [record] = await backend.listSessions(signal());
     await expect(backend.rename!(record!, ' ', signal())).rejects.toMatchObject({ code: 'bad_request' });
-    expect(backend.stats().calls.rename ?? 0).toBe(0);
+    expect(backend.stats().calls.rename).toBe(0);
     backend.removeRow(record!.integrationId);
     await expect(backend.rename!(record!, 'Склад', signal())).rejects.toMatchObject({ code: 'not_found' });
   });

@@ -50,6 +50,8 @@ describe.each(MODES)('backend calls (%s)', (_mode, strict) => {
       start: 0,
       disconnect: 1,
       forget: 0,
+      rename: 0,
+      lastKnown: 0,
     });
   });
 });

@@ -60,12 +60,8 @@ export interface SimulatedLastKnownOptions {
 
 /** Counters the simulated backend keeps, for tests and benchmarks. */
 export interface SimulatedStats {
-  /**
-   * Calls started, by operation. `rename` and `lastKnown` appear once first called, so counts read before these
-   * methods existed stay as they were.
-   */
-  calls: Record<Exclude<SimulatedOperation, 'rename' | 'lastKnown'>, number> &
-    Partial<Record<'rename' | 'lastKnown', number>>;
+  /** Calls started, by operation (`lastKnown` stays 0 without its option). */
+  calls: Record<SimulatedOperation, number>;
   /** Calls in flight right now, by integration id (`create` counts under `'create'`). */
   inFlight: Record<string, number>;
   /** The most calls ever in flight at once for one integration id (`create` under `'create'`). */
@@ -106,6 +102,8 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
       start: 0,
       disconnect: 0,
       forget: 0,
+      rename: 0,
+      lastKnown: 0,
     },
     inFlight: {},
     maxInFlight: {},
@@ -175,7 +173,7 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
     answer: () => T,
   ): Promise<T> {
     const key = ref !== null ? ref.integrationId : operation === 'listSessions' ? 'list' : operation;
-    stats.calls[operation] = (stats.calls[operation] ?? 0) + 1;
+    stats.calls[operation] += 1;
     stats.inFlight[key] = (stats.inFlight[key] ?? 0) + 1;
     stats.maxInFlight[key] = Math.max(stats.maxInFlight[key] ?? 0, stats.inFlight[key]!);
     total += 1;
