@@ -178,6 +178,11 @@ export class ConsoleWatch {
   private allowed: RegExp[] = [];
 
   constructor(context: BrowserContext) {
+    this.watch(context);
+  }
+
+  /** Watches one more context (e.g. a browser of its own for a step that moves the clock). */
+  watch(context: BrowserContext): void {
     const attach = (page: Page): void => {
       page.on('console', (msg: ConsoleMessage) => {
         if (msg.type() === 'error') this.record({ kind: 'console', text: msg.text(), url: page.url() });

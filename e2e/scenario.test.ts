@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Locator, Page, Request } from 'playwright-core';
+import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BackendProcess,
@@ -108,9 +108,12 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       }
     });
 
-  const url = (org: Organization, extra: Record<string, number> = {}) => {
+  /** The panel's address for `org` with the run's timings; `extra` adds some, `null` drops one (the panel's own). */
+  const url = (org: Organization, extra: Record<string, number | null> = {}) => {
     const params = new URLSearchParams({ org: org.id });
-    for (const [key, value] of Object.entries({ ...BASE_TIMINGS, ...extra })) params.set(key, String(value));
+    for (const [key, value] of Object.entries({ ...BASE_TIMINGS, ...extra })) {
+      if (value !== null) params.set(key, String(value));
+    }
     return `${panel.url}/?${params}`;
   };
 
@@ -279,8 +282,8 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     ).length;
 
   /** A new tab that logs its requests (for "was wpp-status called") and waits at most UI_TIMEOUT per action. */
-  const openPage = async (): Promise<Page> => {
-    const tab = await browser.context.newPage();
+  const openPage = async (context: BrowserContext = browser.context): Promise<Page> => {
+    const tab = await context.newPage();
     tab.setDefaultTimeout(UI_TIMEOUT);
     tab.on('request', (req: Request) => {
       requests.push({ at: Date.now(), method: req.method(), url: req.url(), body: req.postData() });
@@ -289,6 +292,25 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     tab.on('requestfinished', (req: Request) => inFlight.delete(req));
     tab.on('requestfailed', (req: Request) => inFlight.delete(req));
     return tab;
+  };
+
+  /**
+   * Runs `fn` with `page` set to a tab whose clock the test moves (installed before the page loads), in a browser of
+   * its own. Playwright's clock belongs to the whole context: installed or paused from a tab of the main browser, it
+   * also freezes the main page's timers (its confirmations never went) and every page loaded after.
+   */
+  const withClockPage = async (fn: () => Promise<void>): Promise<void> => {
+    const own = await launchBrowser(CHROMIUM!);
+    watch.watch(own.context);
+    const mainPage = page;
+    try {
+      page = await openPage(own.context);
+      await page.clock.install();
+      await fn();
+    } finally {
+      page = mainPage;
+      await own.close();
+    }
   };
 
   beforeAll(async () => {
@@ -485,13 +507,138 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     },
   );
 
+  /** The buttons of a card, by their accessible names (the rename button has its own label). */
+  const cardButtons = (number: string) =>
+    card(number)
+      .getByRole('button')
+      .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label') ?? b.textContent?.trim()));
+
   step(
-    '7. the "Демо" menu takes a number offline ("🔴 Отключено"), brings it back, and offline again',
+    '6b. issue 16 item 3: a number added and never scanned says so; a new QR and removal take one click each',
+    async () => {
+      await button(page, 'Подключить ещё один WhatsApp').click();
+      await expect.poll(() => qrDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+      const third = await newRow(orgA, [first.id, second.id]);
+      await expectDrawnQr(orgA, third.id);
+      await expect
+        .poll(() => qrDialog().textContent(), { timeout: SHORT_QR_TIMEOUT + UI_TIMEOUT })
+        .toContain('Срок действия QR-кода истёк, номер не подключён.');
+      await expect
+        .poll(() => button(qrDialog(), 'Удалить номер').isVisible(), { timeout: UI_TIMEOUT })
+        .toBe(true);
+      await button(qrDialog(), 'Закрыть').click();
+      await expect.poll(() => qrDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await expect
+        .poll(() => badgeOf(third.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('⌛ QR не отсканирован');
+      await expect
+        .poll(() => card(third.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('Номер так и не подключили: QR-код истёк');
+      await expect
+        .poll(() => cardButtons(third.number), { timeout: UI_TIMEOUT })
+        .toEqual(['Переименовать «WhatsApp (WPP)»', 'Показать новый QR', 'Удалить номер']);
+      await expect.poll(() => notice().count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await shoot(page, '07b-never-linked');
+
+      // A new QR in one click: the dialog opens on it.
+      await button(card(third.number), 'Показать новый QR').click();
+      await expectDrawnQr(orgA, third.id);
+      await expect
+        .poll(() => qrDialog().textContent(), { timeout: SHORT_QR_TIMEOUT + UI_TIMEOUT })
+        .toContain('Срок действия QR-кода истёк');
+      await button(qrDialog(), 'Закрыть').click();
+      await expect.poll(() => qrDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+
+      // Removal in one click: no confirmation dialog, the card and the row are gone.
+      await button(card(third.number), 'Удалить номер').click();
+      await expect.poll(() => confirmDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await expect.poll(() => card(third.number).count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await expect
+        .poll(async () => (await listWpp(orgA)).map((row) => row.id).sort(), { timeout: UI_TIMEOUT })
+        .toEqual([first.id, second.id].sort());
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
+    },
+  );
+
+  step(
+    '6c. issue 16 item 1: each card has its own name, renamed in place by keyboard; it stays after a reload',
+    async () => {
+      await expect
+        .poll(() => card(first.number).getByRole('heading', { level: 3 }).textContent(), {
+          timeout: UI_TIMEOUT,
+        })
+        .toContain('WhatsApp (WPP)');
+      await expect
+        .poll(() => card(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain(`Session: ${first.number}`);
+      const rename = card(first.number).getByRole('button', { name: /^Переименовать/ });
+      const input = card(first.number).getByRole('textbox', { name: 'Название номера' });
+      // Escape cancels: nothing sent, the old name stays.
+      await tabTo(rename);
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => input.evaluate((el) => el === document.activeElement), { timeout: UI_TIMEOUT })
+        .toBe(true);
+      await page.keyboard.type('Не сохранять');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => input.count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await expect
+        .poll(() => rename.evaluate((el) => el === document.activeElement), { timeout: UI_TIMEOUT })
+        .toBe(true);
+      expect((await listWpp(orgA)).find((row) => row.id === first.id)?.name).toBe('WhatsApp (WPP)');
+
+      // An empty name is refused in Russian, then Enter saves the new one.
+      await page.keyboard.press('Enter');
+      await expect.poll(() => input.isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+      await page.keyboard.press('Delete');
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => card(first.number).getByTestId('rename-error').textContent(), { timeout: UI_TIMEOUT })
+        .toBe('Введите название: оно не может быть пустым.');
+      await page.keyboard.type('Отдел продаж');
+      await shoot(page, '08a-renaming');
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => card(first.number).getByRole('heading', { level: 3 }).textContent(), {
+          timeout: UI_TIMEOUT,
+        })
+        .toContain('Отдел продаж');
+      await expect
+        .poll(async () => (await listWpp(orgA)).find((row) => row.id === first.id)?.name, {
+          timeout: UI_TIMEOUT,
+        })
+        .toBe('Отдел продаж');
+      await expect
+        .poll(() => announcer().textContent(), { timeout: UI_TIMEOUT })
+        .toBe('Номер переименован: «Отдел продаж»');
+      await expect
+        .poll(() => card(first.number).getAttribute('aria-label'), { timeout: UI_TIMEOUT })
+        .toBe(`Отдел продаж ${first.number}`);
+      await expect.poll(() => notice().count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await shoot(page, '08b-renamed');
+      await page.reload();
+      await expect
+        .poll(() => card(first.number).getByRole('heading', { level: 3 }).textContent(), {
+          timeout: UI_TIMEOUT,
+        })
+        .toContain('Отдел продаж');
+      await expect
+        .poll(() => card(second.number).getByRole('heading', { level: 3 }).textContent(), {
+          timeout: UI_TIMEOUT,
+        })
+        .toContain('WhatsApp (WPP)');
+    },
+  );
+
+  step(
+    '7. the "Демо" menu takes a number offline ("📵 Не в сети"), brings it back, and offline again',
     async () => {
       await demoNumber(second.id, 'Снять с сети');
       await expect
         .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
-        .toContain('🔴 Отключено');
+        .toContain('📵 Не в сети');
       await expect
         .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
         .toContain('🟢 Подключено');
@@ -506,7 +653,7 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       await demoNumber(second.id, 'Снять с сети');
       await expect
         .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
-        .toContain('🔴 Отключено');
+        .toContain('📵 Не в сети');
       await closeDemo();
       await expect
         .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
@@ -516,6 +663,66 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         .poll(() => card(second.number).textContent(), { timeout: UI_TIMEOUT })
         .toMatch(/Номер не в сети|Account is offline/);
       await shoot(page, '09-offline');
+    },
+  );
+
+  step(
+    '7a. issue 16 item 2: each situation its own words and next actions; never "Отключено" by "Отключить"',
+    async () => {
+      await expect
+        .poll(() => cardButtons(second.number), { timeout: UI_TIMEOUT })
+        .toEqual(['Переименовать «WhatsApp (WPP)»', 'Показать новый QR', 'Проверить', 'Отключить']);
+      await expect
+        .poll(() => cardButtons(first.number), { timeout: UI_TIMEOUT })
+        .toEqual(['Переименовать «Отдел продаж»', 'Проверить', 'Отключить']);
+      // "Проверить" asks the platform again, and the card still says why it is offline.
+      const checked = Date.now();
+      await button(card(second.number), 'Проверить').click();
+      await expect.poll(() => statusCallsFor(second.id, checked), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
+      await expect
+        .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('📵 Не в сети');
+      // A new QR for the saved number, cancelled unscanned: its own words, and the same next actions.
+      await button(card(second.number), 'Показать новый QR').click();
+      await expect.poll(() => qrDialog().getByTestId('qr').isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+      await button(qrDialog(), 'Отмена').click();
+      await expect.poll(() => qrDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await expect
+        .poll(() => badgeOf(second.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('✋ Подключение отменено');
+      await expect
+        .poll(() => cardButtons(second.number), { timeout: UI_TIMEOUT })
+        .toEqual(['Переименовать «WhatsApp (WPP)»', 'Показать новый QR', 'Проверить', 'Отключить']);
+      const badges = await page.getByTestId('status-badge').allTextContents();
+      expect(badges.join(' ')).not.toContain('Отключено');
+      await expect.poll(() => notice().count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await shoot(page, '09-cancelled');
+    },
+  );
+
+  step(
+    '7c. issue 16 item 5: with the panel\'s own 30 s re-check a dropped number turns "Не в сети" unattended',
+    async () => {
+      // On the panel's own timings (no ?recheck), with a clock the test moves.
+      await withClockPage(async () => {
+        await page.goto(url(orgA, { recheck: null }));
+        await expect
+          .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+          .toContain('🟢 Подключено');
+        // The page's clock stops now, less than 30 s after the load's check: only the test moves it on.
+        await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 200);
+        await devCall(backend, 'POST', '/dev/drop', { integration_id: first.id }, orgA.token);
+        const since = Date.now();
+        await page.clock.runFor(30_000);
+        await expect
+          .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+          .toContain('📵 Не в сети');
+        expect(statusCallsFor(first.id, since), 'one re-check in those 30 s').toBe(1);
+      }).finally(() => devCall(backend, 'POST', '/dev/online', { integration_id: first.id }, orgA.token));
+      await button(card(first.number), 'Проверить').click();
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
     },
   );
 
@@ -670,25 +877,21 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
   );
 
   step('faults: errors and latency show reasons, "Попробовать снова" recovers', async () => {
-    // A tab of its own, with a clock the test can pause (installed before the page loads).
-    const mainPage = page;
-    page = await openPage();
-    await page.clock.install();
-    await page.goto(url(orgA));
-    await expect
-      .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
-      .toContain('🟢 Подключено');
-    try {
-      await faultRun();
-    } catch (error) {
-      await page
-        .screenshot({ path: join(FAILURE_DIR, 'fault-run.png'), fullPage: true })
-        .catch(() => undefined);
-      throw error;
-    } finally {
-      await page.close();
-      page = mainPage;
-    }
+    // A tab with a clock the test can pause.
+    await withClockPage(async () => {
+      await page.goto(url(orgA));
+      await expect
+        .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+        .toContain('🟢 Подключено');
+      try {
+        await faultRun();
+      } catch (error) {
+        await page
+          .screenshot({ path: join(FAILURE_DIR, 'fault-run.png'), fullPage: true })
+          .catch(() => undefined);
+        throw error;
+      }
+    });
   });
 
   /** The fault run proper, on the current `page`. */
@@ -725,7 +928,7 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         .toBeGreaterThanOrEqual(3);
       await expect
         .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
-        .toContain('⚠️ Ошибка');
+        .toContain('⚠️ Ошибка сервера');
       // (The jump may fire a retry that is due within it: that one fails too, and is waited for below.)
       await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 500);
       await expect
@@ -735,7 +938,7 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
             timeout: UI_TIMEOUT,
           },
         )
-        .toEqual({ inFlight: 0, badge: expect.stringContaining('⚠️ Ошибка') });
+        .toEqual({ inFlight: 0, badge: expect.stringContaining('⚠️ Ошибка сервера') });
       const reason = card(first.number).getByTestId('session-error');
       // The admin's words, the retry countdown and the backend's own words.
       await expect
@@ -765,7 +968,7 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         await button(card(first.number), 'Проверить').click();
         await expect
           .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
-          .toContain('⚠️ Ошибка');
+          .toContain('⚠️ Непонятный ответ сервера');
         await expect
           .poll(() => reason.textContent(), { timeout: UI_TIMEOUT, message: `seed ${seed}` })
           .toMatch(/Непонятный ответ сервера/);
