@@ -142,6 +142,21 @@ describe.each(MODES)('panel feedback (%s)', (_mode, strict) => {
       expect(notice()).toBe('Подключение нового номера отменено');
     });
 
+    it('removing a number whose QR expired unscanned is announced as a removal, not a cancelled connection', async () => {
+      const backend = simulated({ sessions: [{ state: 'connected' }] });
+      renderPanel({ backend, strict, timings: { qrTimeout: 5_000 } });
+      await advance(300);
+      fireEvent.click(button('Подключить ещё один WhatsApp'));
+      await advance(5_100);
+      fireEvent.click(button('Закрыть', qrDialog()!));
+      await advance(NOTICE_MS);
+      fireEvent.click(button('Удалить номер', cardOf('0000000000002')));
+      await advance(200);
+      expect(cards()).toHaveLength(1);
+      expect(announced()).toBe('Номер удалён: WhatsApp (WPP) 0000000000002');
+      expect(notice()).toBe('Номер удалён: WhatsApp (WPP) 0000000000002');
+    });
+
     it('a QR that expires is announced with what to do', async () => {
       const backend = simulated({ sessions: [{ state: 'qr' }] });
       renderPanel({ backend, strict, timings: { qrTimeout: 5_000 } });

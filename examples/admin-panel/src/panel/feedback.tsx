@@ -171,13 +171,23 @@ export function RefreshControl() {
 
 /**
  * What the panel says about a lifecycle event of the library (`linked`, `removed`), `null` for the others: their
- * cards and dialogs show failures themselves.
+ * cards and dialogs show failures themselves. `before` is the number's last view before its removal began (the
+ * event's own view is `disconnecting`, which keeps no reason): a new number removed after its QR expired unscanned
+ * ("Удалить номер") was a card the admin chose to delete, not a connection cancelled while its QR was up.
+ *
+ * @example
+ * ```ts
+ * eventMessage({ type: 'linked', id, view }); // 'WhatsApp подключён: WhatsApp (WPP) 0000000000001'
+ * ```
  */
-export function eventMessage(event: WppSessionsEvent): string | null {
+export function eventMessage(event: WppSessionsEvent, before?: SessionView): string | null {
   const label = sessionLabel(event.view);
   if (event.type === 'linked') return `WhatsApp подключён: ${label}`;
   if (event.type === 'removed') {
-    return event.view.isNew ? 'Подключение нового номера отменено' : `${label}: отключён и убран из списка`;
+    if (!event.view.isNew) return `${label}: отключён и убран из списка`;
+    return before?.status === 'disconnected' && before.reason === 'qr_expired'
+      ? `Номер удалён: ${label}`
+      : 'Подключение нового номера отменено';
   }
   return null;
 }
@@ -214,19 +224,22 @@ export function ActionOutcomes({ ids, status }: { ids: string[]; status: 'loadin
   // Said in this component's effect, which runs after the cards' own (it renders after them), so the outcome is
   // what the live region ends on.
   const [told, setTold] = useState<{ message: string; seq: number } | null>(null);
+  const last = useRef(new Map<string, SessionView>());
+  // Each number's last view before a removal began: what was removed, for the `removed` event's words.
+  const settled = useRef(new Map<string, SessionView>());
   useWppSessionsEvents((event) => {
-    const message = eventMessage(event);
+    const message = eventMessage(event, settled.current.get(event.id));
     if (message !== null) setTold((previous) => ({ message, seq: (previous?.seq ?? 0) + 1 }));
   });
   useEffect(() => {
     if (told !== null) notify(told.message);
   }, [told, notify]);
-  const last = useRef(new Map<string, SessionView>());
   const report = useCallback<Report>(
     (id, view) => {
       if (view === null) return;
       const previous = last.current.get(id);
       last.current.set(id, view);
+      if (view.status !== 'disconnecting') settled.current.set(id, view);
       const message = previous === undefined ? null : outcomeOf(previous, view);
       if (message !== null) notify(message);
     },
@@ -240,6 +253,7 @@ export function ActionOutcomes({ ids, status }: { ids: string[]; status: 'loadin
       if (ids.includes(id)) continue;
       const view = last.current.get(id);
       last.current.delete(id);
+      settled.current.delete(id);
       const message = view === undefined ? null : departureOf(view);
       if (message !== null) notify(message);
     }
