@@ -128,6 +128,23 @@ describe.each(MODES)('renaming a number in place (%s)', (_mode, strict) => {
     expect(backend.stats().calls.rename).toBe(0);
   });
 
+  it('a name problem goes once the admin types again: never a refusal next to a name it does not describe', async () => {
+    const backend = simulated({ sessions: [{ state: 'connected' }] });
+    renderOnRows(backend, backend, strict);
+    await advance(300);
+    const card = cardOf('0000000000001');
+    fireEvent.click(renameButton(card));
+    fireEvent.change(nameInput(card), { target: { value: '' } });
+    fireEvent.keyDown(nameInput(card), { key: 'Enter' });
+    expect(within(card).getByTestId('rename-error').textContent).toBe(
+      'Введите название: оно не может быть пустым.',
+    );
+    fireEvent.change(nameInput(card), { target: { value: 'Отдел продаж' } });
+    expect(within(card).queryByTestId('rename-error')).toBeNull();
+    expect(nameInput(card).getAttribute('aria-invalid')).toBe('false');
+    expect(within(card).getByText('Enter — сохранить, Esc — отмена')).toBeTruthy();
+  });
+
   it('a refused rename is said in Russian (the backend words under "Подробности"); the input stays', async () => {
     let refusing = true;
     const backend = simulated({

@@ -152,7 +152,11 @@ export function CardTitle({ session }: { session: SessionView }) {
           aria-busy={saving}
           aria-invalid={problem !== null}
           aria-describedby={problem ? problemId : hintId}
-          onChange={(event) => setDraft(event.target.value)}
+          onChange={(event) => {
+            setDraft(event.target.value);
+            // What was wrong with the old text says nothing about the new one (a refused request still stands).
+            setProblem((current) => (current?.kind === 'input' ? null : current));
+          }}
           onKeyDown={onKeyDown}
           onBlur={() => void save(false)}
         />
