@@ -218,6 +218,21 @@ describe.each(MODES)('WppConnectPanel (%s)', (_mode, strict) => {
     expect(document.activeElement?.id).toBe('wpp-panel-title');
   });
 
+  it('the disconnect confirmation names the number by its own name and session', async () => {
+    const backend = simulated({
+      sessions: [
+        { state: 'connected', name: 'Отдел продаж' },
+        { state: 'connected', name: 'Бухгалтерия' },
+      ],
+    });
+    renderPanel({ backend, strict });
+    await advance(300);
+    fireEvent.click(button('Отключить', cardOf('0000000000002')));
+    const dialog = screen.getByRole('dialog', { name: 'Отключение WhatsApp' });
+    expect(dialog.textContent).toContain('Номер «Бухгалтерия» (Session: 0000000000002) будет отключён');
+    expect(dialog.textContent).not.toContain('Отдел продаж');
+  });
+
   it('a failed disconnect shows its reason in the dialog and can be retried', async () => {
     let failing = true;
     const backend = simulated({

@@ -51,8 +51,15 @@ export function DisconnectDialog({
     <Dialog label="Отключение WhatsApp" onEscape={onClose} returnFocus={returnFocus}>
       <h2 className="dialog-title">Отключить WhatsApp?</h2>
       <p className="dialog-text">
-        Номер <code>{session.accountNumber ?? session.name}</code> будет отключён от платформы, а его
-        интеграция удалена. Чтобы снова принимать сообщения, его придётся подключить заново по QR-коду.
+        Номер «{session.name}»
+        {session.accountNumber !== null && (
+          <>
+            {' '}
+            (Session: <code>{session.accountNumber}</code>)
+          </>
+        )}{' '}
+        будет отключён от платформы, а его интеграция удалена. Чтобы снова принимать сообщения, его придётся
+        подключить заново по QR-коду.
       </p>
       <div aria-live="polite">
         {pending && (
