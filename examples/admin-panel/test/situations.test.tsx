@@ -117,6 +117,8 @@ describe.each(MODES)('situations on the cards (%s)', (_mode, strict) => {
 
     const card = cardOf('0000000000002');
     expect(badge(card)).toBe('⌛ QR не отсканирован');
+    // The phone icon takes the badge's colour (amber here), not the red of a number that is off.
+    expect(card.querySelector('svg.card-icon')?.getAttribute('class')).toContain('card-icon-warning');
     expect(card.textContent).toContain('Номер так и не подключили: QR-код истёк');
     expect(buttonsOf(card)).toEqual(['Показать новый QR', 'Удалить номер']);
 

@@ -83,7 +83,7 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
   return (
     <article className="card" aria-label={label} data-status={session.status}>
       <header className="card-header">
-        <Smartphone className={`card-icon card-icon-${session.status}`} size={32} aria-hidden="true" />
+        <Smartphone className={`card-icon card-icon-${situation.tone}`} size={32} aria-hidden="true" />
         <div className="card-title">
           <CardTitle session={session} />
           <p className="muted small card-subtitle">
