@@ -391,6 +391,10 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     await expect
       .poll(() => qrDialog().textContent(), { timeout: UI_TIMEOUT })
       .toContain('WhatsApp подключён');
+    // Issue 16 item 6: the finished action is announced and shown.
+    await expect
+      .poll(() => announcer().textContent(), { timeout: UI_TIMEOUT })
+      .toBe(`WhatsApp подключён: WhatsApp (WPP) ${first.number}`);
     await shoot(page, '03-connected-dialog');
     await button(qrDialog(), 'Готово').click();
     await expect.poll(() => qrDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
@@ -554,6 +558,9 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       await expect.poll(() => confirmDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
       await expect.poll(() => card(third.number).count(), { timeout: UI_TIMEOUT }).toBe(0);
       await expect
+        .poll(() => announcer().textContent(), { timeout: UI_TIMEOUT })
+        .toBe(`Номер удалён: WhatsApp (WPP) ${third.number}`);
+      await expect
         .poll(async () => (await listWpp(orgA)).map((row) => row.id).sort(), { timeout: UI_TIMEOUT })
         .toEqual([first.id, second.id].sort());
       await expect
@@ -576,6 +583,7 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       const rename = card(first.number).getByRole('button', { name: /^Переименовать/ });
       const input = card(first.number).getByRole('textbox', { name: 'Название номера' });
       // Escape cancels: nothing sent, the old name stays.
+      const opened = Date.now();
       await tabTo(rename);
       await page.keyboard.press('Enter');
       await expect
@@ -587,7 +595,17 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       await expect
         .poll(() => rename.evaluate((el) => el === document.activeElement), { timeout: UI_TIMEOUT })
         .toBe(true);
-      expect((await listWpp(orgA)).find((row) => row.id === first.id)?.name).toBe('WhatsApp (WPP)');
+      await expect
+        .poll(() => card(first.number).getByRole('heading', { level: 3 }).textContent(), {
+          timeout: UI_TIMEOUT,
+        })
+        .toContain('WhatsApp (WPP)');
+      const renames = () =>
+        requests.filter(
+          (r) =>
+            r.at >= opened && r.method === 'PUT' && r.url.includes('/functions/v1/messenger-integrations'),
+        ).length;
+      expect(renames(), 'Escape sends no rename').toBe(0);
 
       // An empty name is refused in Russian, then Enter saves the new one.
       await page.keyboard.press('Enter');
@@ -598,6 +616,11 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         .poll(() => card(first.number).getByTestId('rename-error').textContent(), { timeout: UI_TIMEOUT })
         .toBe('Введите название: оно не может быть пустым.');
       await page.keyboard.type('Отдел продаж');
+      await expect
+        .poll(() => card(first.number).getByTestId('rename-error').count(), { timeout: UI_TIMEOUT })
+        .toBe(0);
+      // The picture shows the input, not step 6b's confirmation over it.
+      await expect.poll(() => notice().count(), { timeout: UI_TIMEOUT }).toBe(0);
       await shoot(page, '08a-renaming');
       await page.keyboard.press('Enter');
       await expect
@@ -610,6 +633,7 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
           timeout: UI_TIMEOUT,
         })
         .toBe('Отдел продаж');
+      expect(renames(), 'one rename request').toBe(1);
       await expect
         .poll(() => announcer().textContent(), { timeout: UI_TIMEOUT })
         .toBe('Номер переименован: «Отдел продаж»');
@@ -658,10 +682,17 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       await expect
         .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
         .toContain('🟢 Подключено');
-      // A reason next to the badge: the panel's words or the platform's own ("Account is offline").
+      // Issue 16 item 8: a Russian sentence first; the platform's own words only under "Подробности".
+      const note = card(second.number).getByTestId('session-note');
       await expect
-        .poll(() => card(second.number).textContent(), { timeout: UI_TIMEOUT })
-        .toMatch(/Номер не в сети|Account is offline/);
+        .poll(() => note.textContent(), { timeout: UI_TIMEOUT })
+        .toMatch(/^Номер не в сети: телефон отвязан от WhatsApp/);
+      await expect
+        .poll(() => note.locator('small').textContent(), { timeout: UI_TIMEOUT })
+        .toMatch(/^Подробности: /);
+      await expect
+        .poll(async () => (await note.textContent())?.indexOf('Подробности') ?? -1, { timeout: UI_TIMEOUT })
+        .toBeGreaterThan(0);
       await shoot(page, '09-offline');
     },
   );
@@ -693,8 +724,11 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
       await expect
         .poll(() => cardButtons(second.number), { timeout: UI_TIMEOUT })
         .toEqual(['Переименовать «WhatsApp (WPP)»', 'Показать новый QR', 'Проверить', 'Отключить']);
-      const badges = await page.getByTestId('status-badge').allTextContents();
-      expect(badges.join(' ')).not.toContain('Отключено');
+      await expect
+        .poll(async () => (await page.getByTestId('status-badge').allTextContents()).join(' '), {
+          timeout: UI_TIMEOUT,
+        })
+        .not.toContain('Отключено');
       await expect.poll(() => notice().count(), { timeout: UI_TIMEOUT }).toBe(0);
       await shoot(page, '09-cancelled');
     },
@@ -778,6 +812,9 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
         await shoot(page, 'phone-qr');
         await button(qrDialog(), 'Отмена').click();
         await expect.poll(() => qrDialog().count(), { timeout: UI_TIMEOUT }).toBe(0);
+        await expect
+          .poll(() => announcer().textContent(), { timeout: UI_TIMEOUT })
+          .toBe('Подключение нового номера отменено');
         await expect.poll(() => page.locator('article').count(), { timeout: UI_TIMEOUT }).toBe(2);
         await expect.poll(async () => (await listWpp(orgA)).length, { timeout: UI_TIMEOUT }).toBe(2);
 
@@ -800,6 +837,9 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
     try {
       await button(card(second.number), 'Отключить').click();
       await expect.poll(() => confirmDialog().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+      await expect
+        .poll(() => confirmDialog().textContent(), { timeout: UI_TIMEOUT })
+        .toContain(`Номер «WhatsApp (WPP)» (Session: ${second.number}) будет отключён`);
       await shoot(page, '10-disconnect-confirm');
       await button(confirmDialog(), 'Отключить').click();
       await expect
