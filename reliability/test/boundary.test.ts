@@ -321,8 +321,7 @@ describe('in virtual time', () => {
     };
     const timings = { createTimeout: 2_000, createSettleTimeout: 60_000 };
     // The collection's own session machine, with its actors (and so its create gate) as the collection has them.
-    const session = createSessionsMachine(backend, { timings }).implementations.actors
-      .session as typeof sessionMachine;
+    const session = createSessionsMachine(backend).implementations.actors.session as typeof sessionMachine;
     const first = createActor(session, { input: { id: 'new-1', timings } }).start();
     await vi.advanceTimersByTimeAsync(2_500);
     const second = createActor(session, {

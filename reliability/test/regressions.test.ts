@@ -79,7 +79,7 @@ const FOUND: Array<{ bug: string; fix: string; scenario: Scenario }> = [
   },
   {
     bug: 'two creates ran at once: "connect new" while the admin retried an earlier failed create (a second number was being made beside the first)',
-    fix: 'packages/core/src/sessions/sessions.create.ts: every `create` goes through a one-slot limiter, so a second waits for the first',
+    fix: 'packages/core/src/sessions/sessions.wiring.ts: every `create` goes through a one-slot limiter, so a second waits for the first',
     scenario: {
       seed: 0,
       concurrency: 1,
@@ -153,7 +153,7 @@ describe('regressions found by the property test', () => {
       section: 'Bugs found and fixed',
       regression: {
         bug: 'createWppSessions threw RangeError for `retryAttempts: 0` (a count checked as "a positive number of milliseconds"), so "no automatic retry" could not be configured',
-        fix: 'packages/core/src/sessions/sessions.create.ts (`checkTimings`): retryAttempts is a whole number ≥ 0',
+        fix: 'packages/core/src/session/session.types.ts (`resolveTimings`): retryAttempts is a whole number ≥ 0',
       },
     });
   });

@@ -39,15 +39,9 @@ export type {
   SessionStatus,
   WppTimings,
 } from './session/session.types.js';
-export { DEFAULT_TIMINGS } from './session/session.types.js';
+export { DEFAULT_TIMINGS, resolveTimings } from './session/session.types.js';
 export type { ConnectOptions, SessionsCommands, SessionsView } from './sessions/sessions.connect.js';
 export { sessionsCommands, sessionsView } from './sessions/sessions.connect.js';
-export type { WppSessionsOptions } from './sessions/sessions.create.js';
-export {
-  createSessionsMachine,
-  createWppSessions,
-  sessionsRowsEvent,
-} from './sessions/sessions.create.js';
 export type { SessionsMachine } from './sessions/sessions.machine.js';
 export { sessionsMachine } from './sessions/sessions.machine.js';
 export type {
@@ -57,3 +51,9 @@ export type {
   SessionsRowsEvent,
   WppSessionsEvent,
 } from './sessions/sessions.types.js';
+export type { WppSessionsOptions } from './sessions/sessions.wiring.js';
+export {
+  createSessionsMachine,
+  createWppSessions,
+  sessionsRowsEvent,
+} from './sessions/sessions.wiring.js';

@@ -118,7 +118,7 @@ export function sessionMachineFor(backend: WppBackend) {
         input.started?.();
         return backend.start(input.ref, signal);
       }),
-      create: fromPromise(({ input, signal }) => backend.create(input, signal)),
+      create: fromPromise(({ input, signal }) => backend.create(input.params, signal)),
       disconnect: fromPromise(({ input, signal }) => backend.disconnect(input.ref, signal)),
       forget: fromPromise(({ input, signal }) => backend.forget!(input.ref, signal)),
     },

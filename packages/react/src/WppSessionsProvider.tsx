@@ -1,5 +1,6 @@
 import {
   createSessionsMachine,
+  resolveTimings,
   sessionsRowsEvent,
   type WppBackend,
   type WppSessionsEvent,
@@ -102,14 +103,15 @@ export function WppSessionsProvider({
   const latestRows = useRef(rows);
   latestRows.current = rows;
   // Built once: useActorRef keeps its first actor, and the machine's limiter must stay the one that actor uses.
-  const [machine] = useState(() =>
-    createSessionsMachine(replaySafeBackend(backend), {
+  // Bad timings throw here, while rendering, as a RangeError naming the timing.
+  const [{ machine, timings }] = useState(() => ({
+    machine: createSessionsMachine(replaySafeBackend(backend), {
       concurrency: options?.concurrency,
-      timings: options?.timings,
       rows: rows && { refetch: () => latestRows.current!.refetch() },
     }),
-  );
-  const actor = useActorRef(machine, { input: { timings: options?.timings }, inspect });
+    timings: resolveTimings(options?.timings),
+  }));
+  const actor = useActorRef(machine, { input: { timings }, inspect });
   const latest = useRef(onEvent);
   useEffect(() => {
     latest.current = onEvent;

@@ -65,22 +65,12 @@ export interface SessionView {
   canRecreate: boolean;
 }
 
-const STATUSES: ReadonlySet<string> = new Set<SessionStatus>([
-  'creating',
-  'checking',
-  'connected',
-  'qr_issued',
-  'disconnected',
-  'error',
-  'disconnecting',
-]);
-
+// `init` is transient and `removed` is final: the last thing a card sees before it goes is "disconnecting". Every
+// other top-level state is a status (`SessionStatus` lists them).
 function statusOf(snapshot: SnapshotFrom<SessionMachine>): SessionStatus {
   const value = snapshot.value;
   const top = typeof value === 'string' ? value : Object.keys(value)[0]!;
-  if (STATUSES.has(top)) return top as SessionStatus;
-  // `init` is transient and `removed` is final: the last thing a card sees before it goes is "disconnecting".
-  return top === 'removed' ? 'disconnecting' : 'checking';
+  return top === 'removed' ? 'disconnecting' : top === 'init' ? 'checking' : (top as SessionStatus);
 }
 
 const can = (snapshot: SnapshotFrom<SessionMachine>, type: SessionCommandEvent['type']) =>
@@ -107,15 +97,8 @@ export function sessionView(snapshot: SnapshotFrom<SessionMachine>): SessionView
     apiKeyMasked: record?.apiKeyMasked ?? null,
     isPrimary: record?.isPrimary ?? false,
     status,
-    isBusy:
-      status === 'creating' ||
-      status === 'disconnecting' ||
-      snapshot.matches({ checking: 'requesting' }) ||
-      snapshot.matches({ checking: 'starting' }) ||
-      snapshot.matches({ connected: 'rechecking' }) ||
-      snapshot.matches({ disconnected: 'rechecking' }) ||
-      snapshot.matches({ qr_issued: 'polling' }),
-    qr: status === 'qr_issued' ? context.qr : null,
+    isBusy: snapshot.hasTag('busy'),
+    qr: context.qr,
     qrExpiresAt: status === 'qr_issued' && context.qrDeadlineExact ? context.qrExpiresAt : null,
     reason: status === 'disconnected' ? context.reason : null,
     detail: context.detail,

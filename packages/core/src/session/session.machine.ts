@@ -5,8 +5,8 @@ import { sameQr } from '../backend/qr.js';
 import { scrubSecrets } from '../backend/scrub.js';
 import { backoffDelay } from './backoff.js';
 import {
-  DEFAULT_TIMINGS,
   type DisconnectReason,
+  resolveTimings,
   type SessionContext,
   type SessionEvent,
   type SessionInput,
@@ -34,7 +34,7 @@ const observed = {
 };
 
 /** The output of a done event, or the error of an error event (xstate types both loosely inside `setup`). */
-const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
+export const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
 const errorOf = (event: unknown): unknown => (event as { error: unknown }).error;
 
 /**
@@ -46,6 +46,15 @@ export interface SessionRequest {
   ref: SessionRef;
   timeout: number;
   started?: () => void;
+}
+
+/**
+ * What `create` is invoked with: the backend's parameters, and how long the collection's one-create-at-a-time gate
+ * stays shut after this session gave up on a create the server may still be running (`createSettleTimeout`).
+ */
+export interface CreateRequest {
+  params: CreateParams;
+  settleTimeout: number;
 }
 
 const requestOf = ({ context, self }: { context: SessionContext; self: { send(e: SessionEvent): void } }) =>
@@ -72,6 +81,47 @@ const isStatus =
   ({ event }: { event: unknown }) =>
     outputOf<StatusResult>(event).status === status;
 
+type Reason = { type: 'setReason'; params: { reason: DisconnectReason } };
+interface Route<Extra = 'ownQrPhase' | Reason> {
+  target: string;
+  actions?: Extra[];
+}
+
+/**
+ * Where a status answer leads, written once for every state that asks: each names where `connected`, `qr_issued`
+ * and `disconnected` go (a `disconnected` it does not name counts as "not settled") and what "not settled yet" does.
+ * A settled answer is always recorded (`setChecked`) and a QR answer always keeps its QR (`setQr`).
+ */
+function routeStatus(to: {
+  connected: string;
+  qr: Route;
+  disconnected?: Route;
+  pending: {
+    target: string;
+    actions: Array<'setPending' | 'setChecked' | 'ownQrPhase' | 'countFailedRecheck'>;
+  };
+}) {
+  return [
+    { guard: 'isConnected', target: to.connected, actions: 'setChecked' },
+    {
+      guard: 'isQrIssued',
+      target: to.qr.target,
+      actions: ['setChecked' as const, 'setQr' as const, ...(to.qr.actions ?? [])],
+    },
+    ...(to.disconnected
+      ? [
+          {
+            guard: 'isDisconnected' as const,
+            target: to.disconnected.target,
+            actions: ['setChecked' as const, ...(to.disconnected.actions ?? [])],
+          },
+        ]
+      : []),
+    to.pending,
+  ] as const;
+}
+const offline: Reason = { type: 'setReason', params: { reason: 'offline' } };
+
 /**
  * One saved WPP number: checks its live status, shows and rotates its QR until it is scanned or expires,
  * re-checks it in the background, retries transient failures with capped backoff, and disconnects it. Every
@@ -93,11 +143,12 @@ export const sessionMachine = setup({
     context: {} as SessionContext,
     events: {} as SessionEvent,
     input: {} as SessionInput,
+    tags: {} as 'busy',
   },
   actors: {
     getStatus: notProvided<StatusResult, SessionRequest>('getStatus'),
     start: notProvided<StatusResult, SessionRequest>('start'),
-    create: notProvided<CreateResult, CreateParams>('create'),
+    create: notProvided<CreateResult, CreateRequest>('create'),
     disconnect: notProvided<void, SessionRequest>('disconnect'),
     forget: notProvided<void, SessionRequest>('forget'),
   },
@@ -105,8 +156,8 @@ export const sessionMachine = setup({
     checkTimeout: ({ context }) => context.timings.checkTimeout,
     pendingPollInterval: ({ context }) => context.timings.pendingPollInterval,
     qrPollInterval: ({ context }) => context.timings.qrPollInterval,
-    qrTimeout: ({ context }) =>
-      Math.max(0, (context.qrExpiresAt ?? Date.now() + context.timings.qrTimeout) - Date.now()),
+    // The QR phase's deadline, set on entering `qr_issued` (`setQrDeadline`) before this delay is read.
+    qrTimeout: ({ context }) => Math.max(0, context.qrExpiresAt! - Date.now()),
     recheckInterval: ({ context }) => context.timings.recheckInterval,
     createTimeout: ({ context }) => context.timings.createTimeout,
     disconnectTimeout: ({ context }) => context.timings.disconnectTimeout,
@@ -142,8 +193,8 @@ export const sessionMachine = setup({
       (context.error?.retryable ?? false) &&
       (context.failedOperation === 'check' || context.failedOperation === 'start') &&
       context.attempt < context.timings.retryAttempts,
-    failedOnStart: ({ context }) => context.failedOperation === 'start',
-    failedOnDisconnect: ({ context }) => context.failedOperation === 'disconnect',
+    isFailedStart: ({ context }) => context.failedOperation === 'start',
+    isFailedDisconnect: ({ context }) => context.failedOperation === 'disconnect',
     // The backend says the key went invalid; `force_recreate` touches the organization's single active row, so it
     // is offered to its only number.
     canRecreate: ({ context }) =>
@@ -190,6 +241,7 @@ export const sessionMachine = setup({
       };
     }),
     ownQrPhase: assign({ ownsQrPhase: true }),
+    // The only way out of `qr_issued` drops its QR: no state but `qr_issued` ever holds one.
     clearQr: assign({ qr: null }),
     clearQrDeadline: assign({ qrExpiresAt: null, qrDeadlineExact: false, ownsQrPhase: false }),
     armCheckDeadline: enqueueActions(({ enqueue, context }) => {
@@ -204,7 +256,15 @@ export const sessionMachine = setup({
       enqueue.assign({ checkDeadlineArmed: false });
     }),
     requestCancel: assign({ cancelRequested: true }),
-    setConnected: assign({ isNew: false, reason: null }),
+    // A linked number: no QR phase, nothing new, nothing wrong, no retries counted.
+    setConnected: assign({
+      qrExpiresAt: null,
+      qrDeadlineExact: false,
+      ownsQrPhase: false,
+      isNew: false,
+      reason: null,
+      attempt: 0,
+    }),
     setReason: assign((_, params: { reason: DisconnectReason }) => ({ reason: params.reason })),
     clearReason: assign({ reason: null, detail: null }),
     setError: assign(({ event }, params: { operation: SessionOperation }) => ({
@@ -312,7 +372,7 @@ export const sessionMachine = setup({
     createParams: input.create ?? { addNew: true },
     sole: input.sole ?? false,
     hidden: input.hidden ?? false,
-    timings: { ...DEFAULT_TIMINGS, ...input.timings },
+    timings: resolveTimings(input.timings),
     parent: input.parent ?? null,
   }),
   initial: 'init',
@@ -330,11 +390,15 @@ export const sessionMachine = setup({
       ],
     },
     creating: {
+      tags: 'busy',
       // Also on the admin's retry of a failed create: the collection allows one create at a time.
       entry: { type: 'notifyParent', params: { type: 'session.creating' } },
       invoke: {
         src: 'create',
-        input: ({ context }) => context.createParams,
+        input: ({ context }) => ({
+          params: context.createParams,
+          settleTimeout: context.timings.createSettleTimeout,
+        }),
         onDone: [
           {
             // Cancelled while the create ran: the number now exists, so remove it rather than leave an orphan.
@@ -413,7 +477,6 @@ export const sessionMachine = setup({
     },
     checking: {
       initial: 'requesting',
-      entry: 'clearRetry',
       exit: 'disarmCheckDeadline',
       on: {
         // The deadline runs from the first request's slot, not from entry: 500 numbers queue behind 6 slots.
@@ -442,19 +505,16 @@ export const sessionMachine = setup({
       },
       states: {
         requesting: {
+          tags: 'busy',
           invoke: {
             src: 'getStatus',
             input: requestOf,
-            onDone: [
-              { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
-              { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
-              {
-                guard: 'isDisconnected',
-                target: '#session.disconnected',
-                actions: ['setChecked', { type: 'setReason', params: { reason: 'offline' } }],
-              },
-              { target: 'waiting', actions: 'setPending' },
-            ],
+            onDone: routeStatus({
+              connected: '#session.connected',
+              qr: { target: '#session.qr_issued' },
+              disconnected: { target: '#session.disconnected', actions: [offline] },
+              pending: { target: 'waiting', actions: ['setPending'] },
+            }),
             onError: {
               target: '#session.error',
               actions: { type: 'setError', params: { operation: 'check' } },
@@ -462,18 +522,15 @@ export const sessionMachine = setup({
           },
         },
         starting: {
+          tags: 'busy',
           invoke: {
             src: 'start',
             input: requestOf,
-            onDone: [
-              { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
-              {
-                guard: 'isQrIssued',
-                target: '#session.qr_issued',
-                actions: ['setChecked', 'setQr', 'ownQrPhase'],
-              },
-              { target: 'waiting', actions: ['setPending', 'ownQrPhase'] },
-            ],
+            onDone: routeStatus({
+              connected: '#session.connected',
+              qr: { target: '#session.qr_issued', actions: ['ownQrPhase'] },
+              pending: { target: 'waiting', actions: ['setPending', 'ownQrPhase'] },
+            }),
             onError: {
               target: '#session.error',
               actions: { type: 'setError', params: { operation: 'start' } },
@@ -486,7 +543,7 @@ export const sessionMachine = setup({
       },
     },
     connected: {
-      entry: ['notifyLinked', 'clearQr', 'clearQrDeadline', 'setConnected', 'resetAttempts'],
+      entry: ['notifyLinked', 'setConnected'],
       initial: 'idle',
       states: {
         idle: {
@@ -494,6 +551,7 @@ export const sessionMachine = setup({
         },
         // A background re-check: the session stays `connected` (no flicker) until the answer says otherwise.
         rechecking: {
+          tags: 'busy',
           exit: 'disarmCheckDeadline',
           on: {
             'session.requestStarted': { guard: 'isCheckDeadlineIdle', actions: 'armCheckDeadline' },
@@ -508,16 +566,12 @@ export const sessionMachine = setup({
           invoke: {
             src: 'getStatus',
             input: requestOf,
-            onDone: [
-              { guard: 'isConnected', target: 'idle', actions: 'setChecked' },
-              { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
-              {
-                guard: 'isDisconnected',
-                target: '#session.disconnected',
-                actions: ['setChecked', { type: 'setReason', params: { reason: 'offline' } }],
-              },
-              { target: '#session.checking.waiting', actions: 'setChecked' },
-            ],
+            onDone: routeStatus({
+              connected: 'idle',
+              qr: { target: '#session.qr_issued' },
+              disconnected: { target: '#session.disconnected', actions: [offline] },
+              pending: { target: '#session.checking.waiting', actions: ['setChecked'] },
+            }),
             onError: {
               target: '#session.error',
               actions: { type: 'setError', params: { operation: 'check' } },
@@ -546,21 +600,21 @@ export const sessionMachine = setup({
           after: { qrPollInterval: { guard: 'isShown', target: 'polling' } },
         },
         polling: {
+          tags: 'busy',
           invoke: {
             src: 'getStatus',
             input: requestOf,
-            onDone: [
-              { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
-              { guard: 'isQrIssued', target: 'waiting', actions: ['setChecked', 'setQr'] },
-              // The platform ended the QR phase before anyone scanned it (it may keep its own, shorter deadline):
-              // that is an expired QR, not a number that went offline.
-              {
-                guard: 'isDisconnected',
+            // The platform ended the QR phase before anyone scanned it (it may keep its own, shorter deadline):
+            // that is an expired QR, not a number that went offline.
+            onDone: routeStatus({
+              connected: '#session.connected',
+              qr: { target: 'waiting' },
+              disconnected: {
                 target: '#session.disconnected',
-                actions: ['setChecked', { type: 'setReason', params: { reason: 'qr_expired' } }],
+                actions: [{ type: 'setReason', params: { reason: 'qr_expired' } }],
               },
-              { target: 'waiting', actions: 'setChecked' },
-            ],
+              pending: { target: 'waiting', actions: ['setChecked'] },
+            }),
             onError: [
               { guard: 'isTolerablePollFailure', target: 'waiting', actions: 'countPollFailure' },
               { target: '#session.error', actions: { type: 'setError', params: { operation: 'check' } } },
@@ -590,6 +644,7 @@ export const sessionMachine = setup({
           after: { recheckInterval: { guard: 'isOfflineRecheck', target: 'rechecking' } },
         },
         rechecking: {
+          tags: 'busy',
           exit: 'disarmCheckDeadline',
           on: {
             'session.requestStarted': { guard: 'isCheckDeadlineIdle', actions: 'armCheckDeadline' },
@@ -598,13 +653,13 @@ export const sessionMachine = setup({
           invoke: {
             src: 'getStatus',
             input: requestOf,
-            onDone: [
-              { guard: 'isConnected', target: '#session.connected', actions: 'setChecked' },
-              { guard: 'isQrIssued', target: '#session.qr_issued', actions: ['setChecked', 'setQr'] },
-              { guard: 'isDisconnected', target: 'idle', actions: 'setChecked' },
-              // "Still starting" settles nothing: it counts like a failure, so the checks end.
-              { target: 'idle', actions: 'countFailedRecheck' },
-            ],
+            // "Still starting" settles nothing: it counts like a failure, so the checks end.
+            onDone: routeStatus({
+              connected: '#session.connected',
+              qr: { target: '#session.qr_issued' },
+              disconnected: { target: 'idle' },
+              pending: { target: 'idle', actions: ['countFailedRecheck'] },
+            }),
             // A failed background check changes nothing the admin sees: the number stays offline.
             onError: { target: 'idle', actions: 'countFailedRecheck' },
           },
@@ -625,10 +680,11 @@ export const sessionMachine = setup({
         },
         retrying: {
           entry: 'scheduleRetry',
+          exit: 'clearRetry',
           after: {
             retryDelay: [
               {
-                guard: 'failedOnStart',
+                guard: 'isFailedStart',
                 target: '#session.checking.starting',
               },
               { target: '#session.checking' },
@@ -643,13 +699,13 @@ export const sessionMachine = setup({
           // duplicate the number. The collection re-lists instead; the admin dismisses the card with cancel.
           { guard: 'isToBeCreated' },
           {
-            guard: 'failedOnDisconnect',
+            guard: 'isFailedDisconnect',
             target: 'disconnecting',
             actions: 'resetAttempts',
           },
           { guard: 'isInvalidRecord' },
           {
-            guard: 'failedOnStart',
+            guard: 'isFailedStart',
             target: 'checking.starting',
             actions: 'resetAttempts',
           },
@@ -665,6 +721,7 @@ export const sessionMachine = setup({
       },
     },
     disconnecting: {
+      tags: 'busy',
       initial: 'stopping',
       states: {
         stopping: {

@@ -86,13 +86,48 @@ export const DEFAULT_TIMINGS: Readonly<WppTimings> = Object.freeze({
   qrPollFailures: 3,
 });
 
+const resolved = new WeakMap<object, WppTimings>();
+
+/**
+ * The one door timings enter by: checks each given value (a zero, negative or non-finite time would spin or never
+ * wait; `recheckInterval: 0` turns the background re-check off and `retryAttempts` is a whole count, `0` allowed),
+ * fills the rest from `DEFAULT_TIMINGS`, and hands back one frozen object per given one, so a thousand sessions
+ * share it. A resolved object resolves to itself.
+ *
+ * @example
+ * ```ts
+ * resolveTimings({ qrTimeout: 45_000 }).qrPollInterval; // 2_000
+ * resolveTimings({ qrTimeout: -1 }); // throws RangeError
+ * ```
+ */
+export function resolveTimings(timings: Partial<WppTimings> = DEFAULT_TIMINGS): WppTimings {
+  const known = resolved.get(timings);
+  if (known) return known;
+  for (const [name, value] of Object.entries(timings)) {
+    if (value === undefined) continue;
+    if (name === 'retryAttempts') {
+      if (!Number.isInteger(value) || value < 0) {
+        throw new RangeError(`timings.retryAttempts must be a whole number of at least 0, got ${value}`);
+      }
+      continue;
+    }
+    const ok = Number.isFinite(value) && (value > 0 || (value === 0 && name === 'recheckInterval'));
+    if (!ok) throw new RangeError(`timings.${name} must be a positive number of milliseconds, got ${value}`);
+  }
+  const defined = Object.entries(timings).filter(([, value]) => value !== undefined);
+  const result: WppTimings = Object.freeze({ ...DEFAULT_TIMINGS, ...Object.fromEntries(defined) });
+  resolved.set(timings, result);
+  resolved.set(result, result);
+  return result;
+}
+
 /** What a session actor is started with. */
 export interface SessionInput {
   /** The session's key in the collection (the integration id for saved rows, `new-N` for numbers added here). */
   id: string;
   /** The saved row; absent for a number that is still to be created (the session starts in `creating`). */
   record?: SessionRecord;
-  /** Timings; missing ones take `DEFAULT_TIMINGS`. */
+  /** Timings; missing ones take `DEFAULT_TIMINGS` (`resolveTimings`). */
   timings?: Partial<WppTimings>;
   /** The collection, told when the number is created or removed. */
   parent?: AnyActorRef;

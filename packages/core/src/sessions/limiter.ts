@@ -68,15 +68,15 @@ export function createLimiter(limit: number) {
  * A gate for calls that change something at the server and must not overlap there (`create`): one runs at a time,
  * others wait in order. Unlike `createLimiter`, a caller that gives up does not open the gate: it stays shut until the
  * call itself settles (aborting a fetch does not stop the server), or `settleTimeout` after the caller gave up,
- * for a backend that never settles. The caller still gets its abort at once.
+ * for a backend that never settles (`createSettleTimeout`). The caller still gets its abort at once.
  *
  * @example
  * ```ts
- * const createOne = createGate(60_000);
- * const result = await createOne(signal, (s) => backend.create({ addNew: true }, s));
+ * const createOne = createGate();
+ * const result = await createOne(signal, (s) => backend.create({ addNew: true }, s), 60_000);
  * ```
  */
-export function createGate(settleTimeout: number) {
+export function createGate() {
   let busy = false;
   const queue: Array<() => void> = [];
   const open = () => {
@@ -84,7 +84,11 @@ export function createGate(settleTimeout: number) {
     if (next) next();
     else busy = false;
   };
-  return function run<T>(signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return function run<T>(
+    signal: AbortSignal,
+    task: (signal: AbortSignal) => Promise<T>,
+    settleTimeout: number,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let release: (() => void) | null = null;
       const go = () => {

@@ -1,10 +1,21 @@
-import { and, assign, enqueueActions, fromPromise, not, setup } from 'xstate';
+import {
+  type ActorOptions,
+  type AnyActorRef,
+  and,
+  assign,
+  createActor,
+  enqueueActions,
+  fromCallback,
+  fromPromise,
+  not,
+  setup,
+} from 'xstate';
 import { toSessionError } from '../backend/backend.errors.js';
 import type { SessionRecord } from '../backend/backend.port.js';
 import { backoffDelay } from '../session/backoff.js';
 import { sessionView } from '../session/session.connect.js';
-import { sessionMachine } from '../session/session.machine.js';
-import { DEFAULT_TIMINGS } from '../session/session.types.js';
+import { outputOf, sessionMachine } from '../session/session.machine.js';
+import { resolveTimings, type SessionInput } from '../session/session.types.js';
 import type {
   SessionActorRef,
   SessionsContext,
@@ -13,11 +24,28 @@ import type {
   WppSessionsEvent,
 } from './sessions.types.js';
 
-const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
+/**
+ * A session of this collection: an actor of its own (its own system and clock, not a spawned child), built from the
+ * collection's provided session machine and seen by the collection's inspector. Spawned children would share the
+ * collection's scheduler, which xstate scans whole on every child's stop: hydrating or stopping 1,000 sessions went
+ * quadratic (DESIGN-NOTES, "Sessions are the collection's own actors"). The caller starts it (an enqueued action)
+ * and stops it when it leaves; stopping the collection stops them all (`owner`).
+ */
+function createSession(collection: AnyActorRef, input: SessionInput): SessionActorRef {
+  const owner = collection as unknown as {
+    logic: { implementations: { actors: { session: typeof sessionMachine } } };
+    options: Pick<ActorOptions<typeof sessionMachine>, 'inspect'>;
+  };
+  return createActor(owner.logic.implementations.actors.session, {
+    id: `session:${input.id}`,
+    input,
+    inspect: owner.options.inspect,
+  });
+}
 
 /**
- * The saved sessions of an organization: lists them, spawns one session actor per row (id
- * `session:<integration id>`, order kept), re-lists and reconciles on `sessions.refresh` (new rows spawn, gone rows
+ * The saved sessions of an organization: lists them, creates one session actor per row (id
+ * `session:<integration id>`, order kept), re-lists and reconciles on `sessions.refresh` (new rows start, gone rows
  * stop, kept rows are re-checked), and adds a new number on `sessions.connectNew` (at most one at a time).
  * A failed first list retries with capped backoff; a failed refresh keeps the sessions on screen.
  *
@@ -35,16 +63,25 @@ export const sessionsMachine = setup({
       throw new Error('listSessions is not provided: build the machine with createSessionsMachine(backend)');
     }),
     session: sessionMachine,
+    // Owns the sessions: starts and stops them (outside the collection's own actions, so their actions run as any
+    // actor's do), and when the collection stops, so does every session it holds.
+    owner: fromCallback<OwnerEvent, { collection: AnyActorRef }>(({ input, receive }) => {
+      receive((event) => (event.type === 'owner.start' ? event.ref.start() : event.ref.stop()));
+      return () => {
+        const { context } = input.collection.getSnapshot() as { context: SessionsContext };
+        for (const ref of Object.values(context.refs)) ref.stop();
+      };
+    }),
   },
   delays: {
-    listTimeout: ({ context }) => context.timings.listTimeout ?? DEFAULT_TIMINGS.listTimeout,
+    listTimeout: ({ context }) => context.timings.listTimeout,
     retryDelay: ({ context }) => context.retryDelay,
     // Re-lists while a create settles back off like retries, and the last one falls on the bound; once its row is
     // found, only the bound is waited for.
     settleDelay: ({ context }) => {
       const left = (context.unsettledCreate?.until ?? 0) - Date.now();
       if (context.unsettledCreate?.found) return Math.max(0, left);
-      const next = backoffDelay(context.settleChecks, { ...DEFAULT_TIMINGS, ...context.timings });
+      const next = backoffDelay(context.settleChecks, context.timings);
       return Math.max(0, Math.min(next, left));
     },
   },
@@ -55,10 +92,9 @@ export const sessionsMachine = setup({
       context.unsettledCreate !== null && Date.now() >= context.unsettledCreate.until,
     // Rows come from the app's own query (provided with `rows`): nothing is listed until the app hands them in.
     isAppSource: () => false,
-    canAutoRetry: ({ context }) =>
-      context.attempt < (context.timings.retryAttempts ?? DEFAULT_TIMINGS.retryAttempts) &&
-      (context.error?.retryable ?? false),
-    shouldRelist: ({ event }) => event.type === 'session.removed' && event.relist,
+    isAutoRetryable: ({ context }) =>
+      context.attempt < context.timings.retryAttempts && (context.error?.retryable ?? false),
+    isRelistNeeded: ({ event }) => event.type === 'session.removed' && event.relist,
   },
   actions: {
     startList: assign(({ context }) => ({
@@ -114,77 +150,78 @@ export const sessionsMachine = setup({
       );
       // Its error card gives way to the row's session (no stale card beside it).
       const removed = context.ids.filter((id) => (!listed.has(id) && !kept.includes(id)) || id === staleCard);
-      for (const id of removed) enqueue.stopChild(context.refs[id]!);
-      enqueue.assign(({ spawn }) => {
-        const refs = { ...context.refs };
-        const spawnedAt = { ...context.spawnedAt };
-        for (const id of removed) {
-          delete refs[id];
-          delete spawnedAt[id];
-        }
-        for (const record of added) {
-          const id = record.integrationId;
-          refs[id] = spawn('session', {
-            id: `session:${id}`,
-            input: {
-              id,
-              record,
-              timings: context.timings,
-              parent: self,
-              isNew: staleCard != null && record === createdRow,
-              sole: records.length === 1,
-              hidden: context.hidden,
-            },
-          }) as SessionActorRef;
-          spawnedAt[id] = context.listSequence;
-        }
-        const ids = [...order, ...kept.filter((id) => id !== staleCard)];
-        return {
-          ids: sameList(ids, context.ids) ? context.ids : ids,
-          refs,
-          spawnedAt,
-          // Removals before this list was asked for are settled by it; later lists need not know them.
-          removedAt: fromApp
-            ? context.removedAt
-            : Object.fromEntries(
-                Object.entries(context.removedAt).filter(([, at]) => at >= context.listSequence),
-              ),
-          error: null,
-          attempt: 0,
-          nextRetryAt: null,
-          lastListedAt: Date.now(),
-          newSessionId:
-            staleCard != null && context.newSessionId === staleCard && createdRow
-              ? (byIntegration.get(createdRow.integrationId) ?? createdRow.integrationId)
-              : context.newSessionId !== null && refs[context.newSessionId]
-                ? context.newSessionId
-                : null,
-          // Found: its card is replaced and re-listing stops, but creates stay held until the bound.
-          ...(createdRow &&
-            context.unsettledCreate && {
-              unsettledCreate: { ...context.unsettledCreate, id: null, found: true },
-            }),
-        };
+      for (const id of removed) enqueue.sendTo('owner', stopSession(context.refs[id]!));
+      const refs = { ...context.refs };
+      const spawnedAt = { ...context.spawnedAt };
+      for (const id of removed) {
+        delete refs[id];
+        delete spawnedAt[id];
+      }
+      for (const record of added) {
+        const id = record.integrationId;
+        refs[id] = createSession(self, {
+          id,
+          record,
+          timings: context.timings,
+          parent: self,
+          isNew: staleCard != null && record === createdRow,
+          sole: records.length === 1,
+          hidden: context.hidden,
+        });
+        spawnedAt[id] = context.listSequence;
+      }
+      const ids = [...order, ...kept.filter((id) => id !== staleCard)];
+      enqueue.assign({
+        ids: sameList(ids, context.ids) ? context.ids : ids,
+        refs,
+        spawnedAt,
+        // Removals before this list was asked for are settled by it; later lists need not know them.
+        removedAt: fromApp
+          ? context.removedAt
+          : Object.fromEntries(
+              Object.entries(context.removedAt).filter(([, at]) => at >= context.listSequence),
+            ),
+        error: null,
+        attempt: 0,
+        nextRetryAt: null,
+        lastListedAt: Date.now(),
+        newSessionId:
+          staleCard != null && context.newSessionId === staleCard && createdRow
+            ? (byIntegration.get(createdRow.integrationId) ?? createdRow.integrationId)
+            : context.newSessionId !== null && refs[context.newSessionId]
+              ? context.newSessionId
+              : null,
+        // Found: its card is replaced and re-listing stops, but creates stay held until the bound.
+        ...(createdRow &&
+          context.unsettledCreate && {
+            unsettledCreate: { ...context.unsettledCreate, id: null, found: true },
+          }),
       });
+      // Started once the collection holds them, so what they tell it on start finds them.
+      for (const record of added) enqueue.sendTo('owner', startSession(refs[record.integrationId]!));
     }),
-    spawnNew: assign(({ context, event, spawn, self }) => {
+    addNew: enqueueActions(({ context, event, enqueue, self }) => {
       const sequence = context.sequence + 1;
       const id = `new-${sequence}`;
       // An organization without a saved number gets its own client (`{}`); another number is `add_new`.
       const saved = context.ids.some((key) => context.refs[key]?.getSnapshot().context.record != null);
       const addNew = (event.type === 'sessions.connectNew' ? event.addNew : undefined) ?? saved;
-      const ref = spawn('session', {
-        id: `session:${id}`,
-        input: { id, timings: context.timings, parent: self, create: { addNew }, hidden: context.hidden },
-      }) as SessionActorRef;
-      return {
+      const ref = createSession(self, {
+        id,
+        timings: context.timings,
+        parent: self,
+        create: { addNew },
+        hidden: context.hidden,
+      });
+      enqueue.assign({
         sequence,
         ids: [...context.ids, id],
         refs: { ...context.refs, [id]: ref },
         spawnedAt: { ...context.spawnedAt, [id]: sequence },
         newSessionId: id,
         creatingId: id,
-      };
+      });
+      enqueue.sendTo('owner', startSession(ref));
     }),
     // A list asked for before the create answered may have read the table before the row was saved: it must not
     // drop the new number, so the number counts as spawned now.
@@ -215,7 +252,7 @@ export const sessionsMachine = setup({
           context.refs[id]?.getSnapshot().context.record?.integrationId === event.integrationId,
       );
       if (copies.length === 0) return;
-      for (const id of copies) enqueue.stopChild(context.refs[id]!);
+      for (const id of copies) enqueue.sendTo('owner', stopSession(context.refs[id]!));
       enqueue.assign(() => {
         const refs = { ...context.refs };
         const spawnedAt = { ...context.spawnedAt };
@@ -234,7 +271,7 @@ export const sessionsMachine = setup({
       const ref = context.refs[event.id];
       if (!ref) return;
       const integrationId = ref.getSnapshot().context.record?.integrationId;
-      enqueue.stopChild(ref);
+      enqueue.sendTo('owner', stopSession(ref));
       enqueue.assign(() => {
         const refs = { ...context.refs };
         const spawnedAt = { ...context.spawnedAt };
@@ -304,7 +341,7 @@ export const sessionsMachine = setup({
         unsettledCreate: {
           found: false,
           id: event.type === 'session.createFailed' ? event.id : null,
-          until: Date.now() + (context.timings.createSettleTimeout ?? DEFAULT_TIMINGS.createSettleTimeout),
+          until: Date.now() + context.timings.createSettleTimeout,
         },
         settleChecks: 0,
       };
@@ -318,7 +355,7 @@ export const sessionsMachine = setup({
       error: { code: 'deadline_exceeded', message: 'Listing the sessions took too long', retryable: true },
     }),
     scheduleRetry: assign(({ context }) => {
-      const retryDelay = backoffDelay(context.attempt, { ...DEFAULT_TIMINGS, ...context.timings });
+      const retryDelay = backoffDelay(context.attempt, context.timings);
       return { attempt: context.attempt + 1, retryDelay, nextRetryAt: Date.now() + retryDelay };
     }),
     resetAttempts: assign({ attempt: 0, nextRetryAt: null }),
@@ -342,9 +379,10 @@ export const sessionsMachine = setup({
     attempt: 0,
     retryDelay: 0,
     nextRetryAt: null,
-    timings: input.timings ?? {},
+    timings: resolveTimings(input.timings),
     hidden: false,
   }),
+  invoke: { id: 'owner', src: 'owner', input: ({ self }) => ({ collection: self }) },
   initial: 'init',
   on: { 'sessions.visibility': { actions: 'setVisibility' } },
   states: {
@@ -371,7 +409,7 @@ export const sessionsMachine = setup({
         // The app's query retries by itself: a failure of its rows waits for the app or the admin.
         deciding: {
           always: [
-            { guard: and([not('isAppSource'), 'canAutoRetry']), target: 'retrying' },
+            { guard: and([not('isAppSource'), 'isAutoRetryable']), target: 'retrying' },
             { target: 'waiting' },
           ],
         },
@@ -409,14 +447,14 @@ export const sessionsMachine = setup({
       on: {
         'sessions.refresh': { target: '.refreshing' },
         'sessions.retry': { target: '.refreshing' },
-        'sessions.connectNew': { guard: not('isCreating'), actions: 'spawnNew' },
+        'sessions.connectNew': { guard: not('isCreating'), actions: 'addNew' },
         'sessions.dismissNew': { actions: 'dismissNew' },
         'session.creating': { actions: 'setCreating' },
         'session.created': { actions: ['clearCreating', 'markCreated', 'dropDuplicate'] },
         'session.createFailed': { target: '.refreshing', actions: ['clearCreating', 'holdCreates'] },
         'session.removed': [
           {
-            guard: 'shouldRelist',
+            guard: 'isRelistNeeded',
             target: '.refreshing',
             actions: ['tell', 'removeSession', 'holdCreates'],
           },
@@ -430,6 +468,11 @@ export const sessionsMachine = setup({
     },
   },
 });
+
+type OwnerEvent = { type: 'owner.start' | 'owner.stop'; ref: SessionActorRef };
+const startSession = (ref: SessionActorRef): OwnerEvent => ({ type: 'owner.start', ref });
+/** Stops a session that leaves the collection (what `stopChild` did for a spawned one). */
+const stopSession = (ref: SessionActorRef): OwnerEvent => ({ type: 'owner.stop', ref });
 
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);

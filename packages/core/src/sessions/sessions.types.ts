@@ -20,7 +20,7 @@ export interface SessionsContext {
   ids: string[];
   /** Session actors by key. */
   refs: Record<string, SessionActorRef>;
-  /** The list sequence number at which each session was spawned (a list started earlier cannot drop it). */
+  /** The list sequence number at which each session was created (a list started earlier cannot drop it). */
   spawnedAt: Record<string, number>;
   /**
    * The sequence number at which each integration was removed here (disconnected): a list asked for before that
@@ -52,7 +52,8 @@ export interface SessionsContext {
   attempt: number;
   retryDelay: number;
   nextRetryAt: number | null;
-  timings: Partial<WppTimings>;
+  /** Resolved once (`resolveTimings`); every session shares this object. */
+  timings: WppTimings;
   /** Whether the page is hidden. */
   hidden: boolean;
 }

@@ -9,6 +9,7 @@ import type {
 } from '../backend/backend.port.js';
 import { normalizeQr, type QrValue } from '../backend/qr.js';
 import { parseSessionList } from '../backend/records.js';
+import { KnownSecrets } from '../backend/scrub.js';
 import { withSafeTexts } from '../backend/secrets.js';
 import { checkSessionName } from '../supabase/session.name.js';
 import { createSimulatedPlatform, type SimulatedPlatformOptions } from './simulated.platform.js';
@@ -92,6 +93,27 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
   const platform = createSimulatedPlatform(options);
   const now = options.now ?? (() => Date.now());
   const rows: Array<Record<string, unknown>> = [];
+  // Indexes of `rows`, so a thousand numbers cost a thousand lookups, not a million: by id, and the keys it holds
+  // (its texts are scrubbed of them, as a real adapter's are).
+  const byId = new Map<unknown, Record<string, unknown>>();
+  const keys = new KnownSecrets();
+  const keyOf = (row: Record<string, unknown>) => {
+    const key = (row.settings as { wppApiKey?: unknown } | null)?.wppApiKey;
+    return typeof key === 'string' ? key : null;
+  };
+  function add(row: Record<string, unknown>): void {
+    rows.push(row);
+    if (!byId.has(row.id)) byId.set(row.id, row);
+    const key = keyOf(row);
+    if (key !== null) keys.add(key);
+  }
+  function removeAt(index: number): Record<string, unknown> {
+    const [row] = rows.splice(index, 1);
+    if (byId.get(row!.id) === row) byId.delete(row!.id);
+    const key = keyOf(row!);
+    if (key !== null && !rows.some((other) => keyOf(other) === key)) keys.delete(key);
+    return row!;
+  }
   let ids = 0;
   const stats: SimulatedStats = {
     calls: {
@@ -131,7 +153,7 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
       settings: { wppApiKey: apiKey, wppAccountNumber: accountNumber },
       created_at: new Date(now() + ids).toISOString(),
     };
-    rows.push(row);
+    add(row);
     return row;
   }
 
@@ -141,22 +163,23 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
     if (seed.state !== 'offline') platform.start(account);
     if (seed.state === 'connected') platform.scan(account);
   }
-  for (const raw of options.rawRows ?? []) rows.push(raw as Record<string, unknown>);
+  for (const raw of options.rawRows ?? []) add(raw as Record<string, unknown>);
 
   function accountOf(row: Record<string, unknown>): string {
     return (row.settings as { wppAccountNumber: string }).wppAccountNumber;
   }
 
   function findRow(idOrAccount: string): Record<string, unknown> | undefined {
-    return rows.find(
-      (row) =>
-        row.id === idOrAccount ||
-        (typeof row.settings === 'object' && row.settings !== null && accountOf(row) === idOrAccount),
+    return (
+      byId.get(idOrAccount) ??
+      rows.find(
+        (row) => typeof row.settings === 'object' && row.settings !== null && accountOf(row) === idOrAccount,
+      )
     );
   }
 
   function rowFor(ref: SessionRef): Record<string, unknown> {
-    const row = rows.find((r) => r.id === ref.integrationId);
+    const row = byId.get(ref.integrationId);
     if (!row) throw new WppError('not_found', 'WPP integration not found');
     const settings = row.settings as { wppAccountNumber?: unknown } | undefined;
     if (typeof settings?.wppAccountNumber !== 'string') {
@@ -247,7 +270,10 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
         if (row === own && params.forceRecreate) {
           const settings = row.settings as Record<string, unknown>;
           platform.drop(accountOf(row));
-          settings.wppApiKey = `${String(settings.wppApiKey)}-recreated`;
+          const key = `${String(settings.wppApiKey)}-recreated`;
+          keys.delete(String(settings.wppApiKey));
+          settings.wppApiKey = key;
+          keys.add(key);
         }
         platform.start(accountOf(row));
         const record = parseSessionList([structuredClone(row)])[0] as SessionRecord;
@@ -255,21 +281,21 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
       }),
     disconnect: (ref, signal) =>
       call('disconnect', ref, signal, () => {
-        const index = rows.findIndex((r) => r.id === ref.integrationId);
+        const index = rows.indexOf(byId.get(ref.integrationId)!);
         if (index < 0) return; // already gone: what the admin asked for
-        const [row] = rows.splice(index, 1);
-        if (typeof row!.settings === 'object' && row!.settings !== null) platform.stop(accountOf(row!));
+        const row = removeAt(index);
+        if (typeof row.settings === 'object' && row.settings !== null) platform.stop(accountOf(row));
       }),
     forget: (ref, signal) =>
       call('forget', ref, signal, () => {
-        const index = rows.findIndex((r) => r.id === ref.integrationId);
-        if (index >= 0) rows.splice(index, 1);
+        const index = rows.indexOf(byId.get(ref.integrationId)!);
+        if (index >= 0) removeAt(index);
       }),
     // As messenger-integrations PUT `{ id, name }`: the name checked and trimmed before the call is sent.
     rename: async (ref, name, signal) => {
       const clean = checkSessionName(name);
       return call('rename', ref, signal, () => {
-        const row = rows.find((r) => r.id === ref.integrationId);
+        const row = byId.get(ref.integrationId);
         if (!row) throw new WppError('not_found', 'Integration not found');
         row.name = clean;
         const [record] = parseSessionList([structuredClone(row)]);
@@ -282,15 +308,9 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
         call('lastKnown', null, signal, () => savedStatuses(options.lastKnown!)),
     }),
   };
-  // Its texts are scrubbed like a real adapter's, of the keys it holds too.
-  const keys = () =>
-    rows.flatMap((row) => {
-      const key = (row.settings as { wppApiKey?: unknown } | null)?.wppApiKey;
-      return typeof key === 'string' ? [key] : [];
-    });
-
   return {
-    ...withSafeTexts(backend, keys),
+    // Its texts are scrubbed like a real adapter's, of the keys it holds too.
+    ...withSafeTexts(backend, () => keys),
     /** Reads rows as `listSessions` does (for a collection fed by the app's own query). */
     readRows: parseSessionList,
     /** Scans the current QR of a number (by integration id or account number). Returns whether it linked. */
@@ -312,7 +332,7 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}) {
     removeRow(idOrAccount: string): boolean {
       const row = findRow(idOrAccount);
       if (!row) return false;
-      rows.splice(rows.indexOf(row), 1);
+      removeAt(rows.indexOf(row));
       return true;
     },
     /** The saved rows as the table holds them, keys included (what an app's own query would fetch). */

@@ -10,6 +10,7 @@ import type {
   WppBackend,
 } from '../backend/backend.port.js';
 import { collectSecrets, describeValue, parseSessionList } from '../backend/records.js';
+import { KnownSecrets } from '../backend/scrub.js';
 import { withSafeTexts } from '../backend/secrets.js';
 import { parseLastKnown } from './last.known.js';
 import { checkSessionName } from './session.name.js';
@@ -108,7 +109,7 @@ export function createSupabaseBackend(
   const sessionsTable = options.sessionsTable ?? 'whatsapp_sessions';
   const force = options.forceStatus ?? true;
   // Full keys and tokens seen in rows read from the table: scrubbed from every text the adapter hands out.
-  const secrets = new Set<string>();
+  const secrets = new KnownSecrets();
 
   async function invoke(
     name: string,

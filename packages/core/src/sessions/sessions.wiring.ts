@@ -3,7 +3,7 @@ import { WppError } from '../backend/backend.errors.js';
 import type { CreateResult, WppBackend } from '../backend/backend.port.js';
 import { withSafeTexts } from '../backend/secrets.js';
 import { type SessionRequest, sessionMachine } from '../session/session.machine.js';
-import { DEFAULT_TIMINGS, type WppTimings } from '../session/session.types.js';
+import { resolveTimings, type WppTimings } from '../session/session.types.js';
 import { createGate, createLimiter } from './limiter.js';
 import { sessionsMachine } from './sessions.machine.js';
 import type { SessionsRowsEvent, WppSessionsEvent } from './sessions.types.js';
@@ -17,11 +17,6 @@ export interface WppSessionsOptions {
    */
   concurrency?: number;
   /**
-   * Timings, checked here (a zero, negative or non-finite value would spin or never wait); pass the same object as
-   * the actor's `input.timings`. `createWppSessions` does both.
-   */
-  timings?: Partial<WppTimings>;
-  /**
    * Rows from the app's own query (TanStack Query's `useMessengerIntegrations('whatsapp')` in the user's app)
    * instead of `backend.listSessions`: the collection waits for them (send `sessionsRowsEvent(data)` to the actor on
    * every new array), reconciles each like a list without re-checking what it keeps, and calls `refetch` for a
@@ -32,22 +27,6 @@ export interface WppSessionsOptions {
   rows?: { refetch(): Promise<unknown> };
 }
 
-// recheckInterval 0 turns the background re-check off and retryAttempts 0 the automatic retries (a count, not a
-// time); every other timing must be a positive, finite number.
-function checkTimings(timings: Partial<WppTimings> | undefined): void {
-  for (const [name, value] of Object.entries(timings ?? {})) {
-    if (value === undefined) continue;
-    if (name === 'retryAttempts') {
-      if (!Number.isInteger(value) || value < 0) {
-        throw new RangeError(`timings.retryAttempts must be a whole number of at least 0, got ${value}`);
-      }
-      continue;
-    }
-    const ok = Number.isFinite(value) && (value > 0 || (value === 0 && name === 'recheckInterval'));
-    if (!ok) throw new RangeError(`timings.${name} must be a positive number of milliseconds, got ${value}`);
-  }
-}
-
 /**
  * The collection machine with its actors provided by `backend`: the only place the machines meet I/O. Status
  * checks of all sessions share one concurrency limit.
@@ -55,18 +34,16 @@ function checkTimings(timings: Partial<WppTimings> | undefined): void {
  * @example
  * ```ts
  * const machine = createSessionsMachine(createSimulatedBackend(), { concurrency: 6 });
- * const actor = createActor(machine, { input: { timings: { qrTimeout: 60_000 } } }).start();
+ * const actor = createActor(machine, { input: { timings: resolveTimings({ qrTimeout: 60_000 }) } }).start();
  * ```
  */
 export function createSessionsMachine(source: WppBackend, options: WppSessionsOptions = {}) {
-  checkTimings(options.timings);
-  const timings = { ...DEFAULT_TIMINGS, ...options.timings };
   // A custom backend's texts are scrubbed of key-shaped secrets too (adapters also scrub the keys they know).
   const backend = withSafeTexts(source);
   const limit = createLimiter(options.concurrency ?? 6);
   // One `create` at the server at a time, whatever path started it: the gate stays shut until the backend's call
   // settles, also after its caller gave up (aborting a fetch does not stop the server), up to createSettleTimeout.
-  const createOne = createGate(timings.createSettleTimeout);
+  const createOne = createGate();
   const request =
     <T>(call: (ref: SessionRequest['ref'], signal: AbortSignal) => Promise<T>) =>
     ({ input, signal }: { input: SessionRequest; signal: AbortSignal }) =>
@@ -79,7 +56,7 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
       getStatus: fromPromise(request(backend.getStatus)),
       start: fromPromise(request(backend.start)),
       create: fromPromise(({ input, signal }) =>
-        createOne(signal, (s) => backend.create(input, s)).then(checkCreated),
+        createOne(signal, (s) => backend.create(input.params, s), input.settleTimeout).then(checkCreated),
       ),
       disconnect: fromPromise(({ input, signal }) =>
         withTimeout(signal, input.timeout, (s) => backend.disconnect(input.ref, s)),
@@ -122,14 +99,17 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
 export function createWppSessions(
   backend: WppBackend,
   options: WppSessionsOptions & {
+    /** Timings; missing ones take `DEFAULT_TIMINGS`. Checked here: a bad value throws a `RangeError`. */
+    timings?: Partial<WppTimings>;
     /** Passed to the actor: sees every machine's events (e.g. the Stately inspector). */
     inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
     /** Told what happened, once each: a number linked or removed, a create, disconnect or check failed. */
     onEvent?: (event: WppSessionsEvent) => void;
   } = {},
 ) {
+  const timings = resolveTimings(options.timings);
   const actor = createActor(createSessionsMachine(backend, options), {
-    input: { timings: options.timings },
+    input: { timings },
     inspect: options.inspect,
   });
   if (options.onEvent) actor.on('*', options.onEvent);
