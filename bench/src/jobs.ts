@@ -3,20 +3,20 @@ import { fileURLToPath } from 'node:url';
 import type { BundleSizes } from './scenarios/bundle-size.js';
 import type { HydrateImpl, HydrateResult } from './scenarios/hydrate.js';
 import type { QrPollingResult } from './scenarios/qr-polling.js';
-import type { SpawnRun } from './scenarios/spawn-1000.js';
+import type { ScaleResult } from './scenarios/scale.js';
 
 /** One scenario run, as the worker takes it. */
 export type Job =
   | { kind: 'hydrate'; impl: HydrateImpl; n: number; latency: number }
   | { kind: 'qr-polling'; impl: 'baseline' | 'ours'; latency: number; windowMs: number }
-  | { kind: 'spawn'; n: number; runs: number }
+  | { kind: 'scale'; n: number; rounds: number; heapSamples: number }
   | { kind: 'bundle' };
 
 /** What each job kind returns. */
 export interface JobResults {
   hydrate: HydrateResult;
   'qr-polling': QrPollingResult;
-  spawn: SpawnRun[];
+  scale: ScaleResult;
   bundle: BundleSizes;
 }
 

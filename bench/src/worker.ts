@@ -26,9 +26,9 @@ async function runJob(job: Job): Promise<unknown> {
       const { qrPolling } = await import('./scenarios/qr-polling.js');
       return qrPolling(clock, job.impl, job.latency, job.windowMs);
     }
-    case 'spawn': {
-      const { spawnAndHydrate } = await import('./scenarios/spawn-1000.js');
-      return spawnAndHydrate(job.n, job.runs);
+    case 'scale': {
+      const { scale } = await import('./scenarios/scale.js');
+      return scale(job.n, job.rounds, job.heapSamples);
     }
     case 'bundle': {
       const { bundleSizes } = await import('./scenarios/bundle-size.js');

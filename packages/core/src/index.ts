@@ -21,6 +21,7 @@ export type {
   CreateParams,
   CreateResult,
   InvalidRecord,
+  LastKnownStatus,
   SessionRecord,
   SessionRef,
   StatusResult,
@@ -57,3 +58,4 @@ export {
   createWppSessions,
   sessionsRowsEvent,
 } from './sessions/sessions.wiring.js';
+export { checkSessionName, SESSION_NAME_MAX_LENGTH } from './supabase/session.name.js';

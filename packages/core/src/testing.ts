@@ -18,6 +18,7 @@ export type {
   SimulatedBackend,
   SimulatedBackendOptions,
   SimulatedFault,
+  SimulatedLastKnownOptions,
   SimulatedOperation,
   SimulatedStats,
 } from './simulated/simulated.backend.js';

@@ -1,0 +1,134 @@
+import { createWppSessions, type StatusResult, type WppBackend } from '@wpp-sessions/core';
+import { seededBackend } from '../fixtures.js';
+
+/** CPU times (user + system, ms) of one round: the plain-JS floor and ours on the same rows, in one process. */
+export interface ScaleRound {
+  /** List + shared limiter (6) + `Map`, no machines: the least any library can do. */
+  floorMs: number;
+  /** `createWppSessions(backend).start()` until every session's status is known. */
+  hydrateMs: number;
+  /** `actor.stop()` afterwards. */
+  stopMs: number;
+}
+
+/** What the scale job returns. */
+export interface ScaleResult {
+  n: number;
+  rounds: ScaleRound[];
+  /** Heap held per session (bytes) with the collection alive: one reading per sample. */
+  heapPerSession: number[];
+}
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Counts the status answers that reached the caller, so waiting for "all known" costs nothing per session. */
+function counting(backend: WppBackend) {
+  let answered = 0;
+  const wrapped: WppBackend = {
+    ...backend,
+    getStatus: async (ref, signal) => {
+      const result = await backend.getStatus(ref, signal);
+      answered += 1;
+      return result;
+    },
+  };
+  return { backend: wrapped, answered: () => answered };
+}
+
+/** The floor: what a hand-written panel does at the least (one list, every status through 6 slots, a Map). */
+async function floor(backend: WppBackend): Promise<Map<string, StatusResult['status']>> {
+  const signal = new AbortController().signal;
+  const records = await backend.listSessions(signal);
+  const statuses = new Map<string, StatusResult['status']>();
+  let next = 0;
+  const worker = async () => {
+    while (next < records.length) {
+      const record = records[next++]!;
+      const result = await backend.getStatus(record, signal);
+      statuses.set(record.integrationId, result.status);
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+  return statuses;
+}
+
+async function hydrate(backend: WppBackend, n: number) {
+  const probe = counting(backend);
+  const actor = createWppSessions(probe.backend).start();
+  const known = () => {
+    const { context } = actor.getSnapshot();
+    return (
+      context.ids.length === n &&
+      context.ids.every((id) => !context.refs[id]!.getSnapshot().matches('checking'))
+    );
+  };
+  while (probe.answered() < n) await tick();
+  while (!known()) await tick();
+  return actor;
+}
+
+async function round(n: number): Promise<ScaleRound> {
+  const floorBackend = seededBackend(n, 0);
+  let since = process.cpuUsage();
+  const statuses = await floor(floorBackend);
+  const floorMs = cpuMs(since);
+  if (statuses.size !== n) throw new Error(`floor: ${statuses.size} of ${n} statuses`);
+  const backend = seededBackend(n, 0);
+  since = process.cpuUsage();
+  const actor = await hydrate(backend, n);
+  const hydrateMs = cpuMs(since);
+  since = process.cpuUsage();
+  actor.stop();
+  const stopMs = cpuMs(since);
+  return { floorMs, hydrateMs, stopMs };
+}
+
+function fullGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run node with --expose-gc');
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+// In its own frame: nothing of an earlier sample is reachable when the heap is read before, and the collection
+// being measured is reachable (held here) when it is read after, so a reading cannot fall to near zero.
+async function heapOnce(n: number): Promise<number> {
+  const backend = seededBackend(n, 0);
+  const before = fullGc();
+  const actor = await hydrate(backend, n);
+  const after = fullGc();
+  if (actor.getSnapshot().context.ids.length !== n) throw new Error('the collection lost sessions');
+  actor.stop();
+  return (after - before) / n;
+}
+
+/**
+ * Hydrates `n` sessions from a zero-latency simulated backend, `rounds` times after one warm-up round, each round
+ * timing the floor and ours back to back (interleaved, so a load change hits both), then `heapSamples` heap
+ * readings. CPU time, not wall time: less sensitive to a busy machine. Needs `--expose-gc`.
+ *
+ * @example
+ * ```ts
+ * const { rounds } = await scale(1_000, 5, 3);
+ * ```
+ */
+export async function scale(n: number, rounds: number, heapSamples: number): Promise<ScaleResult> {
+  await round(n);
+  const results: ScaleRound[] = [];
+  for (let index = 0; index < rounds; index += 1) {
+    results.push(await round(n));
+    await new Promise<void>((resolve) => setTimeout(resolve, 20));
+  }
+  const heapPerSession: number[] = [];
+  for (let index = 0; index < heapSamples; index += 1) {
+    heapPerSession.push(await heapOnce(n));
+    await new Promise<void>((resolve) => setTimeout(resolve, 20));
+  }
+  return { n, rounds: results, heapPerSession };
+}
