@@ -25,6 +25,7 @@ export {
   describeSession,
   errorDetail,
   errorText,
+  lastKnownText,
   MESSAGES,
   reasonText,
   statusText,

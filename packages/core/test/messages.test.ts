@@ -5,6 +5,7 @@ import {
   errorDetail,
   errorText,
   type Locale,
+  lastKnownText,
   MESSAGES,
   reasonText,
   statusText,
@@ -173,5 +174,33 @@ describe('describeSession', () => {
       text: null,
       detail: null,
     });
+  });
+});
+
+describe('lastKnownText', () => {
+  const now = Date.parse('2026-12-02T10:00:00Z');
+  it('says the saved status and its age, never as a confirmed label', () => {
+    const at = (minutes: number) => now - minutes * 60_000;
+    expect(lastKnownText({ status: 'connected', at: at(5) }, { locale: 'ru', now })).toBe(
+      'последний известный: подключено · 5 мин назад',
+    );
+    expect(lastKnownText({ status: 'disconnected', at: at(0.5) }, { locale: 'ru', now })).toBe(
+      'последний известный: отключено · только что',
+    );
+    expect(lastKnownText({ status: 'qr_issued', at: at(150) }, { locale: 'ru', now })).toBe(
+      'последний известный: ожидал сканирования QR · 2 ч назад',
+    );
+    expect(lastKnownText({ status: 'pending', at: at(3 * 1440 + 5) }, { now })).toBe(
+      'last known: starting · 3 d ago',
+    );
+    // A clock behind the backend's never makes a negative age.
+    expect(lastKnownText({ status: 'connected', at: now + 60_000 }, { now })).toBe(
+      'last known: connected · just now',
+    );
+    for (const status of ['connected', 'qr_issued', 'pending', 'disconnected'] as const) {
+      expect(lastKnownText({ status, at: now }, { locale: 'ru', now })).not.toContain(
+        MESSAGES.ru.status.connected,
+      );
+    }
   });
 });

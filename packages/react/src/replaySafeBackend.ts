@@ -68,6 +68,13 @@ export function replaySafeBackend(backend: WppBackend): WppBackend {
       defer(`disconnect:${ref.integrationId}`, signal, () => backend.disconnect(ref, signal)),
     // Reading rows is synchronous and calls nothing: passed through as it is.
     ...(backend.readRows && { readRows: backend.readRows }),
+    ...(backend.rename && {
+      rename: (ref, name, signal) =>
+        defer(`rename:${ref.integrationId}`, signal, () => backend.rename!(ref, name, signal)),
+    }),
+    ...(backend.lastKnown && {
+      lastKnown: (signal) => defer('lastKnown', signal, () => backend.lastKnown!(signal)),
+    }),
     // Only where the backend has it: a session offers `forget` only then.
     ...(backend.forget && {
       forget: (ref, signal) =>

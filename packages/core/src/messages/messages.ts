@@ -1,4 +1,5 @@
 import type { SessionError, WppErrorCode } from '../backend/backend.errors.js';
+import type { LastKnownStatus } from '../backend/backend.port.js';
 import type { DisconnectReason, SessionStatus } from '../session/session.types.js';
 
 /** The languages the messages are written in. */
@@ -14,6 +15,12 @@ export interface Messages {
   error: Record<WppErrorCode, string>;
   /** An `invalid_record` sentence that names the field at fault: `missing` (no such field) or `wrong`. */
   invalidField: (field: string, missing: boolean) => string;
+  /** A saved, unconfirmed status: its words, and its age from whole minutes. */
+  lastKnown: {
+    status: Record<LastKnownStatus['status'], string>;
+    text: (status: string, age: string) => string;
+    age: (minutes: number) => string;
+  };
 }
 
 /**
@@ -60,6 +67,23 @@ export const MESSAGES: Readonly<Record<Locale, Messages>> = {
     },
     invalidField: (field, missing) =>
       `Запись интеграции повреждена: ${missing ? 'нет поля' : 'неверное поле'} ${field}.`,
+    lastKnown: {
+      status: {
+        connected: 'подключено',
+        qr_issued: 'ожидал сканирования QR',
+        pending: 'запускался',
+        disconnected: 'отключено',
+      },
+      text: (status, age) => `последний известный: ${status} · ${age}`,
+      age: (minutes) =>
+        minutes < 1
+          ? 'только что'
+          : minutes < 60
+            ? `${minutes} мин назад`
+            : minutes < 1440
+              ? `${Math.floor(minutes / 60)} ч назад`
+              : `${Math.floor(minutes / 1440)} дн. назад`,
+    },
   },
   en: {
     status: {
@@ -93,6 +117,23 @@ export const MESSAGES: Readonly<Record<Locale, Messages>> = {
     },
     invalidField: (field, missing) =>
       `The integration record is damaged: ${missing ? 'field' : 'wrong field'} ${field}${missing ? ' is missing' : ''}.`,
+    lastKnown: {
+      status: {
+        connected: 'connected',
+        qr_issued: 'waiting for the QR scan',
+        pending: 'starting',
+        disconnected: 'disconnected',
+      },
+      text: (status, age) => `last known: ${status} · ${age}`,
+      age: (minutes) =>
+        minutes < 1
+          ? 'just now'
+          : minutes < 60
+            ? `${minutes} min ago`
+            : minutes < 1440
+              ? `${Math.floor(minutes / 60)} h ago`
+              : `${Math.floor(minutes / 1440)} d ago`,
+    },
   },
 };
 
@@ -203,6 +244,25 @@ export function describeSession(session: DescribedSession, options?: MessageOpti
   const text =
     session.status === 'disconnected' && session.reason !== null ? reasonText(session.reason, options) : null;
   return { status, text, detail };
+}
+
+/**
+ * A saved, unconfirmed status with its age, for a card still waiting for its live check (`SessionView.lastKnown`).
+ * Show it apart from the status badge (never as "Подключено"): the live answer replaces it.
+ *
+ * @example
+ * ```ts
+ * lastKnownText({ accountNumber: '1', status: 'connected', at: Date.now() - 5 * 60_000 }, { locale: 'ru' });
+ * // 'последний известный: подключено · 5 мин назад'
+ * ```
+ */
+export function lastKnownText(
+  lastKnown: Pick<LastKnownStatus, 'status' | 'at'>,
+  options?: MessageOptions & { now?: number },
+): string {
+  const { lastKnown: words } = messagesOf(options);
+  const minutes = Math.max(0, Math.floor(((options?.now ?? Date.now()) - lastKnown.at) / 60_000));
+  return words.text(words.status[lastKnown.status], words.age(minutes));
 }
 
 function messagesOf(options: MessageOptions | undefined): Messages {

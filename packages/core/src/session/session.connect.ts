@@ -1,5 +1,6 @@
 import type { SnapshotFrom } from 'xstate';
 import type { SessionError } from '../backend/backend.errors.js';
+import type { LastKnownStatus } from '../backend/backend.port.js';
 import type { QrValue } from '../backend/qr.js';
 import type { SessionMachine } from './session.machine.js';
 import type { DisconnectReason, SessionCommandEvent, SessionStatus } from './session.types.js';
@@ -38,6 +39,13 @@ export interface SessionView {
   error: SessionError | null;
   /** When the status was last confirmed by the backend (epoch ms), else `null`. */
   lastCheckedAt: number | null;
+  /**
+   * While the first live check runs (`status` is `checking`, never confirmed yet): the status the backend last saved
+   * for this number and when (`at`, epoch ms), to show at once, marked unconfirmed with its age: "последний
+   * известный: подключено · 5 мин назад". Never a confirmed status: a live answer replaces it. `null` otherwise, and
+   * when the backend has no saved status for the number.
+   */
+  lastKnown: LastKnownStatus | null;
   /** When the next automatic retry runs (epoch ms), else `null`. */
   nextRetryAt: number | null;
   /** Whether this number was added in this collection and has not connected yet. */
@@ -104,6 +112,8 @@ export function sessionView(snapshot: SnapshotFrom<SessionMachine>): SessionView
     detail: context.detail,
     error: status === 'error' ? context.error : null,
     lastCheckedAt: context.lastCheckedAt,
+    // The saved object itself, so views stay shallow-equal while nothing changes.
+    lastKnown: status === 'checking' && context.lastCheckedAt === null ? context.lastKnown : null,
     nextRetryAt: status === 'error' ? context.nextRetryAt : null,
     isNew: context.isNew,
     canDisconnect: can(snapshot, 'session.disconnect'),

@@ -309,6 +309,9 @@ export const sessionMachine = setup({
     setVisibility: assign(({ event }) =>
       event.type === 'session.visibility' ? { hidden: event.hidden } : {},
     ),
+    setLastKnown: assign(({ event }) =>
+      event.type === 'session.lastKnown' ? { lastKnown: event.lastKnown } : {},
+    ),
     // The parent is optional (a session runs alone in tests), which a bare sendTo cannot express.
     notifyParent: enqueueActions(({ context, enqueue }, params: { type: SessionParentEvent['type'] }) => {
       if (!context.parent) return;
@@ -374,11 +377,13 @@ export const sessionMachine = setup({
     hidden: input.hidden ?? false,
     timings: resolveTimings(input.timings),
     parent: input.parent ?? null,
+    lastKnown: input.lastKnown ?? null,
   }),
   initial: 'init',
   on: {
     'session.update': { actions: 'updateRecord' },
     'session.visibility': { actions: 'setVisibility' },
+    'session.lastKnown': { actions: 'setLastKnown' },
   },
   states: {
     // Transient: picks the first real state from the input. No snapshot ever rests here.

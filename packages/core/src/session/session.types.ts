@@ -1,6 +1,6 @@
 import type { AnyActorRef } from 'xstate';
 import type { SessionError } from '../backend/backend.errors.js';
-import type { CreateParams, SessionRecord } from '../backend/backend.port.js';
+import type { CreateParams, LastKnownStatus, SessionRecord } from '../backend/backend.port.js';
 import type { QrValue } from '../backend/qr.js';
 
 /** The states a session can be in, as views show them (the machine's top-level states). */
@@ -139,6 +139,8 @@ export interface SessionInput {
   sole?: boolean;
   /** Whether the page is hidden (no background re-checks, no QR polls). */
   hidden?: boolean;
+  /** The number's last status as the backend saved it, shown unconfirmed until the first live answer. */
+  lastKnown?: LastKnownStatus | null;
 }
 
 /** A session machine's context. Read it through `sessionView`, not directly. */
@@ -173,6 +175,8 @@ export interface SessionContext {
   hidden: boolean;
   timings: WppTimings;
   parent: AnyActorRef | null;
+  /** The number's saved status (`WppBackend.lastKnown`), until a live answer makes it moot. */
+  lastKnown: LastKnownStatus | null;
 }
 
 /** What the admin can tell a session (the public commands; `sessionCommands` sends them). */
@@ -191,6 +195,8 @@ export type SessionEvent =
   | SessionCommandEvent
   | { type: 'session.update'; record: SessionRecord; sole?: boolean }
   | { type: 'session.visibility'; hidden: boolean }
+  /** The number's saved status, read beside the list (`WppBackend.lastKnown`). */
+  | { type: 'session.lastKnown'; lastKnown: LastKnownStatus }
   // From the session's own request actors: a request got its slot (the `checking` deadline starts then).
   | { type: 'session.requestStarted' }
   | { type: 'session.checkExpired' };

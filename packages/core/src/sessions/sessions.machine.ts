@@ -11,7 +11,7 @@ import {
   setup,
 } from 'xstate';
 import { toSessionError } from '../backend/backend.errors.js';
-import type { SessionRecord } from '../backend/backend.port.js';
+import type { LastKnownStatus, SessionRecord } from '../backend/backend.port.js';
 import { backoffDelay } from '../session/backoff.js';
 import { sessionView } from '../session/session.connect.js';
 import { outputOf, sessionMachine } from '../session/session.machine.js';
@@ -62,6 +62,8 @@ export const sessionsMachine = setup({
     listSessions: fromPromise<SessionRecord[]>(async () => {
       throw new Error('listSessions is not provided: build the machine with createSessionsMachine(backend)');
     }),
+    // The saved statuses (`WppBackend.lastKnown`); none unless provided.
+    lastKnown: fromPromise<LastKnownStatus[]>(async () => []),
     session: sessionMachine,
     // Owns the sessions: starts and stops them (outside the collection's own actions, so their actions run as any
     // actor's do), and when the collection stops, so does every session it holds.
@@ -167,6 +169,7 @@ export const sessionsMachine = setup({
           isNew: staleCard != null && record === createdRow,
           sole: records.length === 1,
           hidden: context.hidden,
+          lastKnown: record.accountNumber ? context.lastKnown[record.accountNumber] : null,
         });
         spawnedAt[id] = context.listSequence;
       }
@@ -290,6 +293,18 @@ export const sessionsMachine = setup({
       });
     }),
     dismissNew: assign({ newSessionId: null }),
+    // Each number's saved status, for the sessions there are and those a list brings later.
+    setLastKnown: enqueueActions(({ context, event, enqueue }) => {
+      const byAccount: Record<string, LastKnownStatus> = {};
+      for (const saved of outputOf<LastKnownStatus[]>(event)) byAccount[saved.accountNumber] = saved;
+      enqueue.assign({ lastKnown: byAccount });
+      for (const id of context.ids) {
+        const ref = context.refs[id]!;
+        const account = ref.getSnapshot().context.record?.accountNumber;
+        const saved = account ? byAccount[account] : undefined;
+        if (saved) enqueue.sendTo(ref, { type: 'session.lastKnown', lastKnown: saved });
+      }
+    }),
     // Every session learns it; a page shown again checks every number once.
     setVisibility: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'sessions.visibility' || event.hidden === context.hidden) return;
@@ -381,8 +396,13 @@ export const sessionsMachine = setup({
     nextRetryAt: null,
     timings: resolveTimings(input.timings),
     hidden: false,
+    lastKnown: {},
   }),
-  invoke: { id: 'owner', src: 'owner', input: ({ self }) => ({ collection: self }) },
+  invoke: [
+    { id: 'owner', src: 'owner', input: ({ self }) => ({ collection: self }) },
+    // Read once, beside the first list (never after it); a failure changes nothing: cards wait for live checks.
+    { src: 'lastKnown', onDone: { actions: 'setLastKnown' }, onError: {} },
+  ],
   initial: 'init',
   on: { 'sessions.visibility': { actions: 'setVisibility' } },
   states: {

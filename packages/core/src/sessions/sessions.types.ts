@@ -1,6 +1,6 @@
 import type { ActorRefFrom } from 'xstate';
 import type { SessionError } from '../backend/backend.errors.js';
-import type { SessionRecord } from '../backend/backend.port.js';
+import type { LastKnownStatus, SessionRecord } from '../backend/backend.port.js';
 import type { SessionView } from '../session/session.connect.js';
 import type { SessionMachine } from '../session/session.machine.js';
 import type { SessionParentEvent, WppTimings } from '../session/session.types.js';
@@ -56,6 +56,8 @@ export interface SessionsContext {
   timings: WppTimings;
   /** Whether the page is hidden. */
   hidden: boolean;
+  /** The saved status of each number by account number (`WppBackend.lastKnown`), read once beside the first list. */
+  lastKnown: Record<string, LastKnownStatus>;
 }
 
 /** What the admin can tell the collection (the public commands; `sessionsCommands` sends them). */

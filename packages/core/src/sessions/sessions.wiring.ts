@@ -78,6 +78,7 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
       listSessions: fromPromise(async ({ signal }) =>
         rows ? source.readRows!(queryData(await rows.refetch())) : backend.listSessions(signal),
       ),
+      lastKnown: fromPromise(async ({ signal }) => (await backend.lastKnown?.(signal)) ?? []),
       session,
     },
     guards: { isAppSource: () => rows !== undefined },
