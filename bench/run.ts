@@ -44,6 +44,25 @@ const p3 = {
   ours: run('P3 ours', { kind: 'qr-polling', impl: 'ours', latency: 3_000, windowMs: 60_000 }),
 };
 
+// P6: time from mount until every card shows a status (saved or live), N=50; a tenth of the saved statuses stale.
+const P6_SAVED = { stale: 0.1, ageMs: 5 * 60_000 };
+const p6 = {
+  baseline: run('P6 N=50 baseline', {
+    kind: 'hydrate',
+    impl: 'baseline',
+    n: 50,
+    latency: LATENCY,
+    lastKnown: P6_SAVED,
+  }),
+  ours: run('P6 N=50 ours (React)', {
+    kind: 'hydrate',
+    impl: 'ours-react',
+    n: 50,
+    latency: LATENCY,
+    lastKnown: P6_SAVED,
+  }),
+};
+
 // P4: hydrate and stop 1,000 and 5,000 sessions against a plain-JS floor, CPU time, interleaved rounds; heap.
 const scale1k = run('P4 1,000 sessions × 7 rounds', { kind: 'scale', n: 1_000, rounds: 7, heapSamples: 10 });
 const scale5k = run('P4 5,000 sessions × 3 rounds', { kind: 'scale', n: 5_000, rounds: 3, heapSamples: 0 });
@@ -143,6 +162,18 @@ rows.push({
   goal: '≤ 10 kB',
   met: p4.bytesPerSession <= 10 * KB,
 });
+const p6Ratio = round(p6.baseline.allKnownAt / p6.ours.allKnownAt);
+const p6Saved = p6.ours.lastKnown!;
+rows.push({
+  id: 'P6',
+  metric: `time from mount until every card shows a status (the saved one, unconfirmed, or the live one), 50 numbers, ${LATENCY} ms latency`,
+  unit: 'ms (virtual)',
+  baseline: p6.baseline.allKnownAt,
+  ours: p6.ours.allKnownAt,
+  ratio: p6Ratio,
+  goal: '≥ 40× sooner; a saved status never shown as confirmed',
+  met: p6Ratio >= 40 && p6Saved.shownAsConfirmed === 0,
+});
 const sizeRow = (
   id: string,
   metric: string,
@@ -220,7 +251,8 @@ Raw rows: \`bench/results.json\`. Not part of \`npm test\`; no test asserts a ti
 ${table}
 
 Ratios are baseline ÷ ours (every metric here is lower-is-better). "extra row" and "informational" rows are not goals
-of issues #6 and #13; the goal rows are P1, P2, P3, P4-hydrate, P4-stop, P4-growth and P4-heap (issue #14), P5 and P5-app (issue #13: P5 ≤ 7.5 kB,\nP5-app ≤ 10 kB).
+of issues #6 and #13; the goal rows are P1, P2, P3, P4-hydrate, P4-stop, P4-growth and P4-heap (issue #14), P5 and P5-app (issue #13: P5 ≤
+7.5 kB, P5-app ≤ 10 kB) and P6 (issue #15).
 ${missed.length === 0 ? '\nEvery goal is met.\n' : `\n**Missed:** ${missed.map((row) => row.id).join(', ')} (see the notes below).\n`}
 ## What is compared
 
@@ -264,6 +296,13 @@ ${missed.length === 0 ? '\nEvery goal is met.\n' : `\n**Missed:** ${missed.map((
   baseline ${p3.baseline.calls}, ours ${p3.ours.calls}. Where the baseline's figure comes from: each 2 s tick fires two calls
   that take 3 s, so two ticks overlap (4 calls), and the \`refetch()\` after create re-lists, the length changes, and
   the status loop checks the new number once more meanwhile. Ours polls one request at a time, 2 s after each answer.
+- **P6 (issue #15).** As P1 at N=50 and ${LATENCY} ms, with the saved statuses (\`whatsapp_sessions\`, the
+  simulated backend's \`lastKnown\` option: every row 5 min old, a tenth of them stale), timed from mount. A card
+  "shows a status" once it shows its live status, or, for ours, the saved one beside "⏳ Проверка…"
+  (\`view.lastKnown\`, \`lastKnownText\`). The baseline (the user's panel) never reads the saved statuses: its cards wait
+  for the one-by-one checks. Ours reads them beside the list, in parallel. Of our ${p6Saved.shown} cards that showed a saved
+  status, ${p6Saved.differed} showed one that the live check then contradicted (${round((100 * p6Saved.differed) / Math.max(1, p6Saved.shown), 0)} %); renders that showed a saved
+  status as anything but unconfirmed (a status other than "checking" beside it): ${p6Saved.shownAsConfirmed}.
 - **P4 (issue #14).** CPU time (user + system, \`process.cpuUsage\`), in one worker process run with \`--expose-gc\`,
   against the seeded backend at 0 ms latency. Each round times, back to back on fresh backends, the *floor* (one
   \`listSessions\`, every \`getStatus\` through 6 shared slots, answers in a \`Map\`: what a hand-written panel does

@@ -1,5 +1,9 @@
 import type { WppBackend } from '@wpp-sessions/core';
-import { createSimulatedBackend, type SimulatedBackend } from '@wpp-sessions/core/testing';
+import {
+  createSimulatedBackend,
+  type SimulatedBackend,
+  type SimulatedLastKnownOptions,
+} from '@wpp-sessions/core/testing';
 
 /** The saved state of one seeded number. */
 export type SeedState = 'connected' | 'offline' | 'qr';
@@ -23,18 +27,24 @@ export function seedStates(count: number): SeedState[] {
 
 /**
  * The simulated backend every scenario uses, for the baseline and for us alike.
- * The QR phase is made long (10 min) so that no number goes offline during a scenario.
+ * The QR phase is made long (10 min) so that no number goes offline during a scenario. With `lastKnown`, the backend
+ * also has the saved statuses (`whatsapp_sessions`), some of them stale.
  *
  * @example
  * ```ts
  * const backend = seededBackend(50, 100);
  * ```
  */
-export function seededBackend(count: number, latency: number): SimulatedBackend {
+export function seededBackend(
+  count: number,
+  latency: number,
+  lastKnown?: SimulatedLastKnownOptions,
+): SimulatedBackend {
   return createSimulatedBackend({
     latency,
     qrExpireMs: 600_000,
     sessions: seedStates(count).map((state) => ({ state })),
+    ...(lastKnown && { lastKnown }),
   });
 }
 
@@ -59,16 +69,12 @@ export function withListProbe(backend: WppBackend): ListProbe {
   let listedAt: number | null = null;
   return {
     backend: {
+      ...backend,
       listSessions: async (signal) => {
         const records = await backend.listSessions(signal);
         listedAt ??= Date.now();
         return records;
       },
-      getStatus: (ref, signal) => backend.getStatus(ref, signal),
-      getQr: (ref, signal) => backend.getQr(ref, signal),
-      create: (params, signal) => backend.create(params, signal),
-      start: (ref, signal) => backend.start(ref, signal),
-      disconnect: (ref, signal) => backend.disconnect(ref, signal),
     },
     listedAt: () => listedAt,
   };

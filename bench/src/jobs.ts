@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { SimulatedLastKnownOptions } from '@wpp-sessions/core/testing';
 import type { BundleSizes } from './scenarios/bundle-size.js';
 import type { HydrateImpl, HydrateResult } from './scenarios/hydrate.js';
 import type { QrPollingResult } from './scenarios/qr-polling.js';
@@ -7,7 +8,14 @@ import type { ScaleResult } from './scenarios/scale.js';
 
 /** One scenario run, as the worker takes it. */
 export type Job =
-  | { kind: 'hydrate'; impl: HydrateImpl; n: number; latency: number }
+  | {
+      kind: 'hydrate';
+      impl: HydrateImpl;
+      n: number;
+      latency: number;
+      /** Saved statuses beside the list (`whatsapp_sessions`), some stale. */
+      lastKnown?: SimulatedLastKnownOptions;
+    }
   | { kind: 'qr-polling'; impl: 'baseline' | 'ours'; latency: number; windowMs: number }
   | { kind: 'scale'; n: number; rounds: number; heapSamples: number }
   | { kind: 'bundle' };

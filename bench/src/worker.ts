@@ -18,7 +18,7 @@ async function runJob(job: Job): Promise<unknown> {
       const clock = installVirtualTime();
       // Imported only now, so that React's scheduler picks up the virtual timers.
       const { hydrate } = await import('./scenarios/hydrate.js');
-      return hydrate(clock, job.impl, job.n, job.latency);
+      return hydrate(clock, job.impl, job.n, job.latency, job.lastKnown);
     }
     case 'qr-polling': {
       const { installVirtualTime } = await import('./virtual-time.js');

@@ -1,7 +1,8 @@
 import type { WppBackend } from '@wpp-sessions/core';
+import { lastKnownText } from '@wpp-sessions/core/messages';
 import { useWppSession, useWppSessions, WppSessionsProvider } from '@wpp-sessions/react';
 import { memo } from 'react';
-import { useRenderProbe } from '../probe.js';
+import { useLastKnownProbe, useRenderProbe } from '../probe.js';
 
 /**
  * The same panel on our hooks, as an app would write it: the list reads only the ids, each card reads only its own
@@ -42,7 +43,9 @@ function SessionList() {
 const SessionCard = memo(function SessionCard({ id }: { id: string }) {
   const session = useWppSession(id);
   const status = session?.status ?? 'checking';
-  useRenderProbe(id, status !== 'checking' && status !== 'creating');
+  // A card shows a status once its live check answered, or once it shows the number's saved status (unconfirmed).
+  useRenderProbe(id, (status !== 'checking' && status !== 'creating') || session?.lastKnown != null);
+  useLastKnownProbe(id, session?.lastKnown?.status ?? null, status);
   if (session === null) return null;
   return (
     <div className="card">
@@ -50,6 +53,7 @@ const SessionCard = memo(function SessionCard({ id }: { id: string }) {
       <span>
         {status === 'connected' ? '🟢 Подключено' : status === 'checking' ? '⏳ Проверка...' : '🔴 Отключено'}
       </span>
+      {session.lastKnown !== null && <small>{lastKnownText(session.lastKnown, { locale: 'ru' })}</small>}
       <div>
         <span>Session:</span> <code>{session.accountNumber}</code>
       </div>

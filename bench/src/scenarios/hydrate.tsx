@@ -1,5 +1,6 @@
 import type { Clock } from '@sinonjs/fake-timers';
 import { createWppSessions } from '@wpp-sessions/core';
+import type { SimulatedLastKnownOptions } from '@wpp-sessions/core/testing';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { WppConnectPanelBaseline } from '../../baseline/WppConnectPanel.baseline.js';
 import { seededBackend, withListProbe } from '../fixtures.js';
@@ -19,6 +20,18 @@ export interface HydrateResult {
   renders: number | null;
   /** Most backend calls in flight at once over all sessions. */
   maxInFlightTotal: number;
+  /** With saved statuses (`lastKnown`): what the cards showed of them (our React panel only). */
+  lastKnown?: LastKnownFigures;
+}
+
+/** How the saved statuses compared with the live ones, card by card. */
+export interface LastKnownFigures {
+  /** Cards that showed a saved status before their live one. */
+  shown: number;
+  /** Of those, how many showed a saved status that the live answer then contradicted. */
+  differed: number;
+  /** Renders that showed a saved status other than as unconfirmed ("checking"): must be 0. */
+  shownAsConfirmed: number;
 }
 
 /** Which implementation hydrates. */
@@ -39,12 +52,14 @@ export async function hydrate(
   impl: HydrateImpl,
   n: number,
   latency: number,
+  saved?: SimulatedLastKnownOptions,
 ): Promise<HydrateResult> {
-  const simulated = seededBackend(n, latency);
+  const simulated = seededBackend(n, latency, saved);
   const list = withListProbe(simulated);
   const start = clock.now;
   let allKnownAt: number | null = null;
   let renders: number | null = null;
+  let lastKnown: LastKnownFigures | undefined;
 
   if (impl === 'ours-core') {
     const known = new Map<string, number>();
@@ -76,6 +91,16 @@ export async function hydrate(
     await advanceUntil(clock, () => probe.allKnownAt() !== null, LIMIT_MS);
     allKnownAt = probe.allKnownAt()!;
     renders = probe.rendersUntil(allKnownAt);
+    if (saved && OursPanel !== null) {
+      // The live statuses too, to compare each card's saved status with what it then confirmed.
+      await advanceUntil(clock, () => probe.lastKnown().every((card) => card.live !== null), LIMIT_MS);
+      const cards = probe.lastKnown().filter((card) => card.saved !== null);
+      lastKnown = {
+        shown: cards.length,
+        differed: cards.filter((card) => card.saved !== card.live).length,
+        shownAsConfirmed: probe.lastKnownAsConfirmed(),
+      };
+    }
     root.unmount();
   }
 
@@ -87,5 +112,6 @@ export async function hydrate(
     statusPhaseMs: allKnownAt - listedAt,
     renders,
     maxInFlightTotal: simulated.stats().maxInFlightTotal,
+    ...(lastKnown && { lastKnown }),
   };
 }
