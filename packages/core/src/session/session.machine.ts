@@ -1,9 +1,26 @@
-import { and, assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
-import { isRefusal, type SessionError, toSessionError } from '../backend/backend.errors.js';
-import type { CreateParams, CreateResult, SessionRef, StatusResult } from '../backend/backend.port.js';
+import { and, assign, enqueueActions, not, setup, stateIn } from 'xstate';
+import { type SessionError, toSessionError } from '../backend/backend.errors.js';
+import type { CreateResult, StatusResult } from '../backend/backend.port.js';
 import { sameQr } from '../backend/qr.js';
-import { scrubSecrets } from '../backend/scrub.js';
 import { backoffDelay } from './backoff.js';
+import {
+  answeredStatus,
+  armOnSlot,
+  askStatus,
+  type CreateRequest,
+  errorOf,
+  failTo,
+  isStatus,
+  notProvided,
+  observed,
+  offline,
+  outputOf,
+  parentEvent,
+  requestOf,
+  routeStatus,
+  type SessionRequest,
+  tell,
+} from './session.requests.js';
 import {
   type DisconnectReason,
   resolveTimings,
@@ -13,114 +30,6 @@ import {
   type SessionOperation,
   type SessionParentEvent,
 } from './session.types.js';
-
-function notProvided<Output, Input>(name: string) {
-  return fromPromise<Output, Input>(async () => {
-    throw new Error(`${name} is not provided: build the machine with createSessionsMachine(backend)`);
-  });
-}
-
-/** What every answer of the backend records: when, and its own words; any earlier failure is over. */
-const observed = {
-  lastCheckedAt: () => Date.now(),
-  error: null,
-  failedOperation: null,
-  nextRetryAt: null,
-  pollFailures: 0,
-  detail: ({ event }: { event: unknown }) => {
-    const output = outputOf<StatusResult>(event);
-    return 'detail' in output && output.detail ? scrubSecrets(output.detail) : null;
-  },
-};
-
-/** The output of a done event, or the error of an error event (xstate types both loosely inside `setup`). */
-export const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
-const errorOf = (event: unknown): unknown => (event as { error: unknown }).error;
-
-/**
- * What a session's backend actors are invoked with: the number, how long one request may take once it runs, and
- * `started`, to call when the request leaves any queue and goes to the backend: a state's deadline (`checkTimeout`)
- * runs from then, so time spent waiting for one of the shared slots is not counted as the backend's.
- */
-export interface SessionRequest {
-  ref: SessionRef;
-  timeout: number;
-  started?: () => void;
-}
-
-/**
- * What `create` is invoked with: the backend's parameters, and how long the collection's one-create-at-a-time gate
- * stays shut after this session gave up on a create the server may still be running (`createSettleTimeout`).
- */
-export interface CreateRequest {
-  params: CreateParams;
-  settleTimeout: number;
-}
-
-const requestOf = ({ context, self }: { context: SessionContext; self: { send(e: SessionEvent): void } }) =>
-  ({
-    ref: refOf(context),
-    timeout: context.timings.requestTimeout,
-    started: () => self.send({ type: 'session.requestStarted' }),
-  }) satisfies SessionRequest;
-
-/** The status in a done event of `getStatus`/`start` (a `StatusResult`) or of `create` (inside a `CreateResult`). */
-function answeredStatus(event: unknown): StatusResult | undefined {
-  const output = (event as { output?: { status?: unknown } }).output;
-  if (typeof output?.status === 'object') return output.status as StatusResult;
-  return typeof output?.status === 'string' ? (output as StatusResult) : undefined;
-}
-
-function refOf(context: SessionContext): SessionRef {
-  const record = context.record!;
-  return { integrationId: record.integrationId, accountNumber: record.accountNumber };
-}
-
-const isStatus =
-  (status: StatusResult['status']) =>
-  ({ event }: { event: unknown }) =>
-    outputOf<StatusResult>(event).status === status;
-
-type Reason = { type: 'setReason'; params: { reason: DisconnectReason } };
-interface Route<Extra = 'ownQrPhase' | Reason> {
-  target: string;
-  actions?: Extra[];
-}
-
-/**
- * Where a status answer leads, written once for every state that asks: each names where `connected`, `qr_issued`
- * and `disconnected` go (a `disconnected` it does not name counts as "not settled") and what "not settled yet" does.
- * A settled answer is always recorded (`setChecked`) and a QR answer always keeps its QR (`setQr`).
- */
-function routeStatus(to: {
-  connected: string;
-  qr: Route;
-  disconnected?: Route;
-  pending: {
-    target: string;
-    actions: Array<'setPending' | 'setChecked' | 'ownQrPhase' | 'countFailedRecheck'>;
-  };
-}) {
-  return [
-    { guard: 'isConnected', target: to.connected, actions: 'setChecked' },
-    {
-      guard: 'isQrIssued',
-      target: to.qr.target,
-      actions: ['setChecked' as const, 'setQr' as const, ...(to.qr.actions ?? [])],
-    },
-    ...(to.disconnected
-      ? [
-          {
-            guard: 'isDisconnected' as const,
-            target: to.disconnected.target,
-            actions: ['setChecked' as const, ...(to.disconnected.actions ?? [])],
-          },
-        ]
-      : []),
-    to.pending,
-  ] as const;
-}
-const offline: Reason = { type: 'setReason', params: { reason: 'offline' } };
 
 /**
  * One saved WPP number: checks its live status, shows and rotates its QR until it is scanned or expires,
@@ -314,31 +223,7 @@ export const sessionMachine = setup({
     ),
     // The parent is optional (a session runs alone in tests), which a bare sendTo cannot express.
     notifyParent: enqueueActions(({ context, enqueue }, params: { type: SessionParentEvent['type'] }) => {
-      if (!context.parent) return;
-      const { id } = context;
-      const events: Record<SessionParentEvent['type'], () => SessionParentEvent> = {
-        'session.creating': () => ({ type: 'session.creating', id }),
-        'session.created': () => ({
-          type: 'session.created',
-          id,
-          integrationId: context.record!.integrationId,
-        }),
-        'session.createFailed': () => ({
-          type: 'session.createFailed',
-          id,
-          unknown: !isRefusal(context.error),
-        }),
-        'session.removed': () => ({
-          type: 'session.removed',
-          id,
-          relist: context.record === null,
-          unknownCreate:
-            context.record === null && context.failedOperation === 'create' && !isRefusal(context.error),
-        }),
-        'session.linked': () => ({ type: 'session.linked', id }),
-        'session.failed': () => ({ type: 'session.failed', id, operation: context.failedOperation }),
-      };
-      enqueue.sendTo(context.parent, events[params.type]());
+      if (context.parent) enqueue.sendTo(context.parent, parentEvent(params.type, context));
     }),
     // Entering `connected` links the number when it was being added, was in a QR phase, or was asked for a QR here;
     // a check that finds a linked number connected links nothing.
@@ -397,7 +282,7 @@ export const sessionMachine = setup({
     creating: {
       tags: 'busy',
       // Also on the admin's retry of a failed create: the collection allows one create at a time.
-      entry: { type: 'notifyParent', params: { type: 'session.creating' } },
+      entry: tell('session.creating'),
       invoke: {
         src: 'create',
         input: ({ context }) => ({
@@ -409,25 +294,21 @@ export const sessionMachine = setup({
             // Cancelled while the create ran: the number now exists, so remove it rather than leave an orphan.
             guard: 'isCancelRequested',
             target: 'disconnecting',
-            actions: ['setCreated', { type: 'notifyParent', params: { type: 'session.created' } }],
+            actions: ['setCreated', tell('session.created')],
           },
           {
             guard: 'isCreatedConnected',
             target: 'connected',
-            actions: ['setCreated', { type: 'notifyParent', params: { type: 'session.created' } }],
+            actions: ['setCreated', tell('session.created')],
           },
           {
             guard: 'isCreatedWithQr',
             target: 'qr_issued',
-            actions: [
-              'setCreated',
-              'setCreatedQr',
-              { type: 'notifyParent', params: { type: 'session.created' } },
-            ],
+            actions: ['setCreated', 'setCreatedQr', tell('session.created')],
           },
           {
             target: 'checking',
-            actions: ['setCreated', { type: 'notifyParent', params: { type: 'session.created' } }],
+            actions: ['setCreated', tell('session.created')],
           },
         ],
         onError: [
@@ -438,10 +319,7 @@ export const sessionMachine = setup({
           },
           {
             target: 'error',
-            actions: [
-              { type: 'setError', params: { operation: 'create' } },
-              { type: 'notifyParent', params: { type: 'session.createFailed' } },
-            ],
+            actions: [{ type: 'setError', params: { operation: 'create' } }, tell('session.createFailed')],
           },
         ],
       },
@@ -465,7 +343,7 @@ export const sessionMachine = setup({
                   message: 'Creating the number took too long; it may still appear after a refresh',
                 },
               },
-              { type: 'notifyParent', params: { type: 'session.createFailed' } },
+              tell('session.createFailed'),
             ],
           },
         ],
@@ -485,7 +363,7 @@ export const sessionMachine = setup({
       exit: 'disarmCheckDeadline',
       on: {
         // The deadline runs from the first request's slot, not from entry: 500 numbers queue behind 6 slots.
-        'session.requestStarted': { guard: 'isCheckDeadlineIdle', actions: 'armCheckDeadline' },
+        'session.requestStarted': armOnSlot,
         // A hanging `start` is retried as a `start` (the admin asked for a new QR), anything else as a check.
         'session.checkExpired': [
           {
@@ -511,20 +389,14 @@ export const sessionMachine = setup({
       states: {
         requesting: {
           tags: 'busy',
-          invoke: {
-            src: 'getStatus',
-            input: requestOf,
-            onDone: routeStatus({
+          invoke: askStatus(
+            routeStatus({
               connected: '#session.connected',
               qr: { target: '#session.qr_issued' },
               disconnected: { target: '#session.disconnected', actions: [offline] },
               pending: { target: 'waiting', actions: ['setPending'] },
             }),
-            onError: {
-              target: '#session.error',
-              actions: { type: 'setError', params: { operation: 'check' } },
-            },
-          },
+          ),
         },
         starting: {
           tags: 'busy',
@@ -536,10 +408,7 @@ export const sessionMachine = setup({
               qr: { target: '#session.qr_issued', actions: ['ownQrPhase'] },
               pending: { target: 'waiting', actions: ['setPending', 'ownQrPhase'] },
             }),
-            onError: {
-              target: '#session.error',
-              actions: { type: 'setError', params: { operation: 'start' } },
-            },
+            onError: failTo('start'),
           },
         },
         waiting: {
@@ -559,7 +428,7 @@ export const sessionMachine = setup({
           tags: 'busy',
           exit: 'disarmCheckDeadline',
           on: {
-            'session.requestStarted': { guard: 'isCheckDeadlineIdle', actions: 'armCheckDeadline' },
+            'session.requestStarted': armOnSlot,
             'session.checkExpired': {
               target: '#session.error',
               actions: {
@@ -568,20 +437,14 @@ export const sessionMachine = setup({
               },
             },
           },
-          invoke: {
-            src: 'getStatus',
-            input: requestOf,
-            onDone: routeStatus({
+          invoke: askStatus(
+            routeStatus({
               connected: 'idle',
               qr: { target: '#session.qr_issued' },
               disconnected: { target: '#session.disconnected', actions: [offline] },
               pending: { target: '#session.checking.waiting', actions: ['setChecked'] },
             }),
-            onError: {
-              target: '#session.error',
-              actions: { type: 'setError', params: { operation: 'check' } },
-            },
-          },
+          ),
         },
       },
       on: {
@@ -622,7 +485,7 @@ export const sessionMachine = setup({
             }),
             onError: [
               { guard: 'isTolerablePollFailure', target: 'waiting', actions: 'countPollFailure' },
-              { target: '#session.error', actions: { type: 'setError', params: { operation: 'check' } } },
+              failTo('check'),
             ],
           },
         },
@@ -652,7 +515,7 @@ export const sessionMachine = setup({
           tags: 'busy',
           exit: 'disarmCheckDeadline',
           on: {
-            'session.requestStarted': { guard: 'isCheckDeadlineIdle', actions: 'armCheckDeadline' },
+            'session.requestStarted': armOnSlot,
             'session.checkExpired': { target: 'idle', actions: 'countFailedRecheck' },
           },
           invoke: {
@@ -677,7 +540,7 @@ export const sessionMachine = setup({
       },
     },
     error: {
-      entry: { type: 'notifyParent', params: { type: 'session.failed' } },
+      entry: tell('session.failed'),
       initial: 'deciding',
       states: {
         deciding: {
@@ -734,10 +597,7 @@ export const sessionMachine = setup({
             src: 'disconnect',
             input: requestOf,
             onDone: { target: '#session.removed' },
-            onError: {
-              target: '#session.error',
-              actions: { type: 'setError', params: { operation: 'disconnect' } },
-            },
+            onError: failTo('disconnect'),
           },
         },
         forgetting: {
@@ -746,10 +606,7 @@ export const sessionMachine = setup({
             input: requestOf,
             onDone: { target: '#session.removed' },
             // Still a failed removal: retry repeats the disconnect, and forget stays offered.
-            onError: {
-              target: '#session.error',
-              actions: { type: 'setError', params: { operation: 'disconnect' } },
-            },
+            onError: failTo('disconnect'),
           },
         },
       },
@@ -765,7 +622,7 @@ export const sessionMachine = setup({
     },
     removed: {
       type: 'final',
-      entry: { type: 'notifyParent', params: { type: 'session.removed' } },
+      entry: tell('session.removed'),
     },
   },
 });

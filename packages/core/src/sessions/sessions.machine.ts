@@ -14,7 +14,8 @@ import { toSessionError } from '../backend/backend.errors.js';
 import type { LastKnownStatus, SessionRecord } from '../backend/backend.port.js';
 import { backoffDelay } from '../session/backoff.js';
 import { sessionView } from '../session/session.connect.js';
-import { outputOf, sessionMachine } from '../session/session.machine.js';
+import { sessionMachine } from '../session/session.machine.js';
+import { outputOf } from '../session/session.requests.js';
 import { resolveTimings, type SessionInput } from '../session/session.types.js';
 import type {
   SessionActorRef,
@@ -414,15 +415,7 @@ export const sessionsMachine = setup({
         'sessions.rowsFailed': { target: 'failed', actions: 'setError' },
       },
     },
-    loading: {
-      entry: 'startList',
-      invoke: {
-        src: 'listSessions',
-        onDone: { target: 'ready', actions: 'reconcile' },
-        onError: { target: 'failed', actions: 'setError' },
-      },
-      after: { listTimeout: { target: 'failed', actions: 'setDeadlineError' } },
-    },
+    loading: listing('ready', 'failed'),
     failed: {
       initial: 'deciding',
       states: {
@@ -454,15 +447,7 @@ export const sessionsMachine = setup({
             ],
           },
         },
-        refreshing: {
-          entry: 'startList',
-          invoke: {
-            src: 'listSessions',
-            onDone: { target: 'idle', actions: 'reconcile' },
-            onError: { target: 'idle', actions: 'setError' },
-          },
-          after: { listTimeout: { target: 'idle', actions: 'setDeadlineError' } },
-        },
+        refreshing: listing('idle', 'idle'),
       },
       on: {
         'sessions.refresh': { target: '.refreshing' },
@@ -491,6 +476,19 @@ export const sessionsMachine = setup({
 
 type OwnerEvent = { type: 'owner.start' | 'owner.stop'; ref: SessionActorRef };
 const startSession = (ref: SessionActorRef): OwnerEvent => ({ type: 'owner.start', ref });
+/** A list request: its rows are reconciled and lead to `done`; a failure or its deadline leads to `failed`. */
+function listing(done: string, failed: string) {
+  return {
+    entry: 'startList',
+    invoke: {
+      src: 'listSessions',
+      onDone: { target: done, actions: 'reconcile' },
+      onError: { target: failed, actions: 'setError' },
+    },
+    after: { listTimeout: { target: failed, actions: 'setDeadlineError' } },
+  } as const;
+}
+
 /** Stops a session that leaves the collection (what `stopChild` did for a spawned one). */
 const stopSession = (ref: SessionActorRef): OwnerEvent => ({ type: 'owner.stop', ref });
 

@@ -2,7 +2,8 @@ import { createActor, fromPromise, type InspectionEvent, type Observer } from 'x
 import { WppError } from '../backend/backend.errors.js';
 import type { CreateResult, WppBackend } from '../backend/backend.port.js';
 import { withSafeTexts } from '../backend/secrets.js';
-import { type SessionRequest, sessionMachine } from '../session/session.machine.js';
+import { sessionMachine } from '../session/session.machine.js';
+import type { SessionRequest } from '../session/session.requests.js';
 import { resolveTimings, type WppTimings } from '../session/session.types.js';
 import { createGate, createLimiter } from './limiter.js';
 import { sessionsMachine } from './sessions.machine.js';
