@@ -881,6 +881,40 @@ describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
   });
 
   step(
+    '9b. issue 15: on a reload, the card shows the saved status, unconfirmed, until its live check answers',
+    async () => {
+      // Status checks are held at the browser until the saved status has been seen on the card.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await page.route('**/functions/v1/wpp-status', async (route) => {
+        await held;
+        await route.continue();
+      });
+      try {
+        await page.goto(url(orgA));
+        const saved = card(first.number).getByTestId('last-known');
+        await expect
+          .poll(() => saved.textContent(), { timeout: UI_TIMEOUT })
+          .toMatch(/^последний известный: подключено · (только что|\d+ мин назад)$/);
+        await expect
+          .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+          .toContain('⏳ Проверка…');
+        await shoot(page, '13b-last-known');
+        release();
+        await expect
+          .poll(() => badgeOf(first.number).textContent(), { timeout: UI_TIMEOUT })
+          .toContain('🟢 Подключено');
+        await expect.poll(() => saved.count(), { timeout: UI_TIMEOUT }).toBe(0);
+      } finally {
+        release();
+        await page.unroute('**/functions/v1/wpp-status');
+      }
+    },
+  );
+
+  step(
     'restart: the backend process restarts on the same data folder, the session is still listed',
     async () => {
       const port = backend.port;

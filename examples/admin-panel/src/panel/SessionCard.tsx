@@ -10,7 +10,7 @@ import { usePanel } from './panelContext.js';
 import { RecreateDialog } from './RecreateDialog.js';
 import { StatusBadge } from './StatusBadge.js';
 import { type SituationText, situationOf } from './situation.js';
-import { Ago, Remaining } from './ticking.js';
+import { Ago, LastKnown, Remaining } from './ticking.js';
 import { Button, Field, Spinner } from './ui.js';
 
 /** What the shared live region says when a card's situation changes. */
@@ -107,7 +107,15 @@ export const SessionCard = memo(function SessionCard({ id }: { id: string }) {
       </dl>
       <p className="muted small checked" data-testid="checked-ago">
         {session.lastCheckedAt === null ? (
-          'ещё не проверено'
+          // The backend's saved status while the first live check runs: never a confirmed one (the badge says
+          // "Проверка…" meanwhile).
+          session.lastKnown !== null ? (
+            <span data-testid="last-known">
+              <LastKnown saved={session.lastKnown} />
+            </span>
+          ) : (
+            'ещё не проверено'
+          )
         ) : (
           <>
             проверено <Ago at={session.lastCheckedAt} />

@@ -1,3 +1,5 @@
+import type { LastKnownStatus } from '@wpp-sessions/core';
+import { lastKnownText } from '@wpp-sessions/core/messages';
 import { useNow } from './clock.js';
 import { ago, remaining } from './format.js';
 
@@ -15,6 +17,20 @@ import { ago, remaining } from './format.js';
 export function Ago({ at }: { at: number }) {
   const now = useNow();
   return <>{ago(at, now)}</>;
+}
+
+/**
+ * A number's saved status, unconfirmed, with its age ("последний известный: подключено · 5 мин назад"), updated
+ * every second; shown while its first live check runs.
+ *
+ * @example
+ * ```tsx
+ * {session.lastKnown && <LastKnown saved={session.lastKnown} />}
+ * ```
+ */
+export function LastKnown({ saved }: { saved: Pick<LastKnownStatus, 'status' | 'at'> }) {
+  const now = useNow();
+  return <>{lastKnownText(saved, { locale: 'ru', now })}</>;
 }
 
 /**
