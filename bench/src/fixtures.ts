@@ -28,7 +28,7 @@ export function seedStates(count: number): SeedState[] {
 /**
  * The simulated backend every scenario uses, for the baseline and for us alike.
  * The QR phase is made long (10 min) so that no number goes offline during a scenario. With `lastKnown`, the backend
- * also has the saved statuses (`whatsapp_sessions`), some of them stale.
+ * also has the saved statuses (`whatsapp_sessions`), some of them stale; with `only`, every number is in that state.
  *
  * @example
  * ```ts
@@ -39,11 +39,12 @@ export function seededBackend(
   count: number,
   latency: number,
   lastKnown?: SimulatedLastKnownOptions,
+  only?: SeedState,
 ): SimulatedBackend {
   return createSimulatedBackend({
     latency,
     qrExpireMs: 600_000,
-    sessions: seedStates(count).map((state) => ({ state })),
+    sessions: seedStates(count).map((state) => ({ state: only ?? state })),
     ...(lastKnown && { lastKnown }),
   });
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { SimulatedLastKnownOptions } from '@wpp-sessions/core/testing';
 import type { BundleSizes } from './scenarios/bundle-size.js';
 import type { HydrateImpl, HydrateResult } from './scenarios/hydrate.js';
+import type { IdleResult, IdleTabs } from './scenarios/idle.js';
 import type { QrPollingResult } from './scenarios/qr-polling.js';
 import type { ScaleResult } from './scenarios/scale.js';
 
@@ -18,6 +19,7 @@ export type Job =
     }
   | { kind: 'qr-polling'; impl: 'baseline' | 'ours'; latency: number; windowMs: number }
   | { kind: 'scale'; n: number; rounds: number; heapSamples: number }
+  | { kind: 'idle'; impl: 'baseline' | 'ours'; tabs: IdleTabs }
   | { kind: 'bundle' };
 
 /** What each job kind returns. */
@@ -25,6 +27,7 @@ export interface JobResults {
   hydrate: HydrateResult;
   'qr-polling': QrPollingResult;
   scale: ScaleResult;
+  idle: IdleResult;
   bundle: BundleSizes;
 }
 

@@ -26,6 +26,12 @@ async function runJob(job: Job): Promise<unknown> {
       const { qrPolling } = await import('./scenarios/qr-polling.js');
       return qrPolling(clock, job.impl, job.latency, job.windowMs);
     }
+    case 'idle': {
+      const { installVirtualTime } = await import('./virtual-time.js');
+      const clock = installVirtualTime();
+      const { idle } = await import('./scenarios/idle.js');
+      return idle(clock, job.impl, job.tabs);
+    }
     case 'scale': {
       const { scale } = await import('./scenarios/scale.js');
       return scale(job.n, job.rounds, job.heapSamples);
