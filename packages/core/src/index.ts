@@ -59,3 +59,16 @@ export {
   sessionsRowsEvent,
 } from './sessions/sessions.wiring.js';
 export { checkSessionName, SESSION_NAME_MAX_LENGTH } from './supabase/session.name.js';
+export type {
+  CoordinateTabsOptions,
+  TabsCoordinator,
+  TabsHandoff,
+  TabsOptions,
+} from './tabs/tabs.coordinator.js';
+export { coordinateTabs } from './tabs/tabs.coordinator.js';
+export type {
+  SessionsActorLike,
+  TabsChannel,
+  TabsChannelConstructor,
+  TabsLockManager,
+} from './tabs/tabs.types.js';

@@ -167,7 +167,7 @@ export const sessionsMachine = setup({
           record,
           timings: context.timings,
           parent: self,
-          isNew: staleCard != null && record === createdRow,
+          isNew: (staleCard != null && record === createdRow) || record.integrationId === context.followNew,
           sole: records.length === 1,
           hidden: context.hidden,
           lastKnown: record.accountNumber ? context.lastKnown[record.accountNumber] : null,
@@ -189,12 +189,16 @@ export const sessionsMachine = setup({
         attempt: 0,
         nextRetryAt: null,
         lastListedAt: Date.now(),
+        // A number another tab was adding: its dialog follows it here, under its integration id.
+        ...(context.followNew !== null && refs[context.followNew] && { followNew: null }),
         newSessionId:
-          staleCard != null && context.newSessionId === staleCard && createdRow
-            ? (byIntegration.get(createdRow.integrationId) ?? createdRow.integrationId)
-            : context.newSessionId !== null && refs[context.newSessionId]
-              ? context.newSessionId
-              : null,
+          context.followNew !== null && refs[context.followNew] && context.newSessionId === null
+            ? context.followNew
+            : staleCard != null && context.newSessionId === staleCard && createdRow
+              ? (byIntegration.get(createdRow.integrationId) ?? createdRow.integrationId)
+              : context.newSessionId !== null && refs[context.newSessionId]
+                ? context.newSessionId
+                : null,
         // Found: its card is replaced and re-listing stops, but creates stay held until the bound.
         ...(createdRow &&
           context.unsettledCreate && {
@@ -378,27 +382,7 @@ export const sessionsMachine = setup({
   },
 }).createMachine({
   id: 'sessions',
-  context: ({ input }) => ({
-    ids: [],
-    refs: {},
-    spawnedAt: {},
-    removedAt: {},
-    error: null,
-    newSessionId: null,
-    creatingId: null,
-    knownAtCreate: [],
-    unsettledCreate: null,
-    settleChecks: 0,
-    sequence: 0,
-    listSequence: 0,
-    lastListedAt: null,
-    attempt: 0,
-    retryDelay: 0,
-    nextRetryAt: null,
-    timings: resolveTimings(input.timings),
-    hidden: false,
-    lastKnown: {},
-  }),
+  context: ({ input }) => initialSessionsContext(input),
   invoke: [
     { id: 'owner', src: 'owner', input: ({ self }) => ({ collection: self }) },
     // Read once, beside the first list (never after it); a failure changes nothing: cards wait for live checks.
@@ -473,6 +457,40 @@ export const sessionsMachine = setup({
     },
   },
 });
+
+/**
+ * A collection's context before anything happened: what the machine starts with, and what a tab that follows
+ * another one shows until the leader's first view arrives.
+ *
+ * @example
+ * ```ts
+ * const snapshot = machine.resolveState({ value: 'loading', context: initialSessionsContext({}) });
+ * ```
+ */
+export function initialSessionsContext(input: SessionsInput): SessionsContext {
+  return {
+    ids: [],
+    refs: {},
+    spawnedAt: {},
+    removedAt: {},
+    error: null,
+    newSessionId: null,
+    creatingId: null,
+    knownAtCreate: [],
+    unsettledCreate: null,
+    settleChecks: 0,
+    sequence: 0,
+    listSequence: 0,
+    lastListedAt: null,
+    attempt: 0,
+    retryDelay: 0,
+    nextRetryAt: null,
+    timings: resolveTimings(input.timings),
+    hidden: false,
+    lastKnown: {},
+    followNew: input.newIntegrationId ?? null,
+  };
+}
 
 type OwnerEvent = { type: 'owner.start' | 'owner.stop'; ref: SessionActorRef };
 const startSession = (ref: SessionActorRef): OwnerEvent => ({ type: 'owner.start', ref });

@@ -12,6 +12,12 @@ export type SessionActorRef = ActorRefFrom<SessionMachine>;
 export interface SessionsInput {
   /** Timings for the collection and every session; missing ones take `DEFAULT_TIMINGS`. */
   timings?: Partial<WppTimings>;
+  /**
+   * The integration id of a number another tab was adding when this collection took over from it (its QR dialog
+   * open): once listed, that number is followed as `newSessionId` (under its integration id) and counts as new, so
+   * its QR flow goes on here.
+   */
+  newIntegrationId?: string | null;
 }
 
 /** The collection machine's context. Read it through `sessionsView`, not directly. */
@@ -56,6 +62,8 @@ export interface SessionsContext {
   timings: WppTimings;
   /** Whether the page is hidden. */
   hidden: boolean;
+  /** A number another tab was adding (`SessionsInput.newIntegrationId`), until a list brings its row. */
+  followNew: string | null;
   /** The saved status of each number by account number (`WppBackend.lastKnown`), read once beside the first list. */
   lastKnown: Record<string, LastKnownStatus>;
 }
