@@ -47,6 +47,7 @@ export type { SessionsMachine } from './sessions/sessions.machine.js';
 export { sessionsMachine } from './sessions/sessions.machine.js';
 export type {
   SessionActorRef,
+  SessionsAdoptEvent,
   SessionsCommandEvent,
   SessionsInput,
   SessionsRowsEvent,
@@ -62,7 +63,6 @@ export { checkSessionName, SESSION_NAME_MAX_LENGTH } from './supabase/session.na
 export type {
   CoordinateTabsOptions,
   TabsCoordinator,
-  TabsHandoff,
   TabsOptions,
 } from './tabs/tabs.coordinator.js';
 export { coordinateTabs } from './tabs/tabs.coordinator.js';

@@ -8,6 +8,7 @@ import {
   coordinateTabs,
   createSessionsMachine,
   resolveTimings,
+  type SessionRecord,
   type SessionView,
   sessionCommands,
   sessionsCommands,
@@ -30,14 +31,23 @@ function openTab(
   backend: ReturnType<typeof createSimulatedBackend>,
   locks: ReturnType<typeof createFakeLocks>,
   key = 'org-1',
+  appRows?: SessionRecord[],
 ) {
-  const machine = createSessionsMachine(backend);
+  // With `appRows`, the rows come from the app's own query, as in the panel: this tab's query read them once.
+  const machine = createSessionsMachine(
+    backend,
+    appRows ? { rows: { refetch: () => new Promise(() => undefined) } } : {},
+  );
   const tab = coordinateTabs({
     key,
     machine,
     timings,
     locks,
-    lead: ({ newIntegrationId }) => createActor(machine, { input: { timings, newIntegrationId } }).start(),
+    lead: () => {
+      const actor = createActor(machine, { input: { timings } }).start();
+      if (appRows) actor.send({ type: 'sessions.rows', records: appRows });
+      return actor;
+    },
   });
   if (!tab) throw new Error('coordinateTabs returned null with both APIs present');
   tab.start();
@@ -161,6 +171,27 @@ describe('tabs of one organization', () => {
     await vi.waitFor(() => expect(statuses(follower)).toEqual(['connected', 'connected']));
     expect(told.map((event) => event.type)).toEqual(['linked']);
     expect(backend.stats().calls.create).toBe(1);
+  });
+
+  it('keep a QR flow going in a new leader whose app rows do not name the number yet', async () => {
+    const backend = createSimulatedBackend({ latency: 5, sessions: [{ state: 'connected' }] });
+    const before = await backend.listSessions(new AbortController().signal);
+    const locks = createFakeLocks();
+    const leader = openTab(backend, locks);
+    const follower = openTab(backend, locks, 'org-1', before);
+    await vi.waitFor(() => expect(statuses(follower)).toEqual(['connected']));
+    sessionsCommands(leader.getActor()).connectNew();
+    await vi.waitFor(() => expect(statuses(follower)).toEqual(['connected', 'qr_issued']));
+    const integrationId = views(follower)[1]!.integrationId!;
+
+    leader.stop();
+    await vi.waitFor(() => expect(follower.isLeader()).toBe(true));
+    await vi.waitFor(() => {
+      expect(sessionsView(follower.getActor().getSnapshot()).newSessionId).toBe(integrationId);
+      expect(statuses(follower)).toEqual(['connected', 'qr_issued']);
+    });
+    backend.scan(integrationId);
+    await vi.waitFor(() => expect(statuses(follower)).toEqual(['connected', 'connected']));
   });
 
   it('keep the followers of a new leader in step', async () => {

@@ -138,8 +138,7 @@ export function WppSessionsProvider({
             ...(share === true ? {} : share),
             machine,
             timings,
-            lead: ({ newIntegrationId }) =>
-              createActor(machine, { input: { timings, newIntegrationId }, inspect }).start(),
+            lead: () => createActor(machine, { input: { timings }, inspect }).start(),
           });
     return { machine, timings, tabs };
   });

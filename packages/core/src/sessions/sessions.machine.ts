@@ -167,7 +167,7 @@ export const sessionsMachine = setup({
           record,
           timings: context.timings,
           parent: self,
-          isNew: (staleCard != null && record === createdRow) || record.integrationId === context.followNew,
+          isNew: staleCard != null && record === createdRow,
           sole: records.length === 1,
           hidden: context.hidden,
           lastKnown: record.accountNumber ? context.lastKnown[record.accountNumber] : null,
@@ -189,16 +189,12 @@ export const sessionsMachine = setup({
         attempt: 0,
         nextRetryAt: null,
         lastListedAt: Date.now(),
-        // A number another tab was adding: its dialog follows it here, under its integration id.
-        ...(context.followNew !== null && refs[context.followNew] && { followNew: null }),
         newSessionId:
-          context.followNew !== null && refs[context.followNew] && context.newSessionId === null
-            ? context.followNew
-            : staleCard != null && context.newSessionId === staleCard && createdRow
-              ? (byIntegration.get(createdRow.integrationId) ?? createdRow.integrationId)
-              : context.newSessionId !== null && refs[context.newSessionId]
-                ? context.newSessionId
-                : null,
+          staleCard != null && context.newSessionId === staleCard && createdRow
+            ? (byIntegration.get(createdRow.integrationId) ?? createdRow.integrationId)
+            : context.newSessionId !== null && refs[context.newSessionId]
+              ? context.newSessionId
+              : null,
         // Found: its card is replaced and re-listing stops, but creates stay held until the bound.
         ...(createdRow &&
           context.unsettledCreate && {
@@ -298,6 +294,32 @@ export const sessionsMachine = setup({
       });
     }),
     dismissNew: assign({ newSessionId: null }),
+    // A number another tab was adding: it goes on here, new, followed by the QR dialog, checked at once.
+    adoptSession: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'sessions.adopt') return;
+      const { record } = event;
+      const id = record.integrationId;
+      const held = context.ids.some(
+        (key) => key === id || context.refs[key]?.getSnapshot().context.record?.integrationId === id,
+      );
+      if (held) return;
+      const ref = createSession(self, {
+        id,
+        record,
+        timings: context.timings,
+        parent: self,
+        isNew: true,
+        hidden: context.hidden,
+      });
+      enqueue.assign({
+        ids: [...context.ids, id],
+        refs: { ...context.refs, [id]: ref },
+        // Not dropped by a list that was asked for before it came.
+        spawnedAt: { ...context.spawnedAt, [id]: context.sequence },
+        newSessionId: id,
+      });
+      enqueue.sendTo('owner', startSession(ref));
+    }),
     // Each number's saved status, for the sessions there are and those a list brings later.
     setLastKnown: enqueueActions(({ context, event, enqueue }) => {
       const byAccount: Record<string, LastKnownStatus> = {};
@@ -389,7 +411,10 @@ export const sessionsMachine = setup({
     { src: 'lastKnown', onDone: { actions: 'setLastKnown' }, onError: {} },
   ],
   initial: 'init',
-  on: { 'sessions.visibility': { actions: 'setVisibility' } },
+  on: {
+    'sessions.visibility': { actions: 'setVisibility' },
+    'sessions.adopt': { actions: 'adoptSession' },
+  },
   states: {
     // Transient: lists through the backend, or waits for the app's rows.
     init: { always: [{ guard: 'isAppSource', target: 'awaiting' }, { target: 'loading' }] },
@@ -488,7 +513,6 @@ export function initialSessionsContext(input: SessionsInput): SessionsContext {
     timings: resolveTimings(input.timings),
     hidden: false,
     lastKnown: {},
-    followNew: input.newIntegrationId ?? null,
   };
 }
 

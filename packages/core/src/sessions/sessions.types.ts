@@ -12,12 +12,6 @@ export type SessionActorRef = ActorRefFrom<SessionMachine>;
 export interface SessionsInput {
   /** Timings for the collection and every session; missing ones take `DEFAULT_TIMINGS`. */
   timings?: Partial<WppTimings>;
-  /**
-   * The integration id of a number another tab was adding when this collection took over from it (its QR dialog
-   * open): once listed, that number is followed as `newSessionId` (under its integration id) and counts as new, so
-   * its QR flow goes on here.
-   */
-  newIntegrationId?: string | null;
 }
 
 /** The collection machine's context. Read it through `sessionsView`, not directly. */
@@ -62,8 +56,6 @@ export interface SessionsContext {
   timings: WppTimings;
   /** Whether the page is hidden. */
   hidden: boolean;
-  /** A number another tab was adding (`SessionsInput.newIntegrationId`), until a list brings its row. */
-  followNew: string | null;
   /** The saved status of each number by account number (`WppBackend.lastKnown`), read once beside the first list. */
   lastKnown: Record<string, LastKnownStatus>;
 }
@@ -89,8 +81,19 @@ export type SessionsRowsEvent =
   | { type: 'sessions.rows'; records: SessionRecord[] }
   | { type: 'sessions.rowsFailed'; error: unknown };
 
+/**
+ * A number another tab was adding when this collection took over from it (`coordinateTabs`): it joins at once as a
+ * new number under its integration id, followed as `newSessionId`, and is checked, so its QR flow goes on here even
+ * before a list (or the app's rows) names it.
+ */
+export type SessionsAdoptEvent = { type: 'sessions.adopt'; record: SessionRecord };
+
 /** Everything the collection machine receives: the admin's commands and, internally, what its sessions tell it. */
-export type SessionsEvent = SessionsCommandEvent | SessionsRowsEvent | SessionParentEvent;
+export type SessionsEvent =
+  | SessionsCommandEvent
+  | SessionsRowsEvent
+  | SessionsAdoptEvent
+  | SessionParentEvent;
 
 export type { SessionRecord };
 

@@ -25,12 +25,6 @@ export interface TabsOptions {
   BroadcastChannel?: TabsChannelConstructor | null;
 }
 
-/** What a tab that takes the lead is told: the QR flow another tab left in progress. */
-export interface TabsHandoff {
-  /** The integration id of the number being added when the last leader left (its QR dialog open), else `null`. */
-  newIntegrationId: string | null;
-}
-
 /** Options of `coordinateTabs`. */
 export interface CoordinateTabsOptions extends TabsOptions {
   /** The collection machine with its backend (`createSessionsMachine`): followers read their snapshots with it. */
@@ -38,10 +32,10 @@ export interface CoordinateTabsOptions extends TabsOptions {
   /** The timings the collection runs with (a follower shows them until the leader speaks). */
   timings?: Partial<WppTimings>;
   /**
-   * Creates and starts the real collection actor when this tab takes the lead; pass `handoff.newIntegrationId` as
-   * the input's `newIntegrationId`. The coordinator stops it.
+   * Creates and starts the real collection actor when this tab takes the lead (the coordinator then hands it the
+   * number the last leader was adding, `sessions.adopt`, and stops it when this tab leaves).
    */
-  lead(handoff: TabsHandoff): ActorRefFrom<SessionsMachine>;
+  lead(): ActorRefFrom<SessionsMachine>;
 }
 
 /** One tab's part in sharing one collection among the tabs of an organization. */
@@ -65,7 +59,7 @@ export interface TabsCoordinator {
  * `wpp-sessions:<key>` (held for the tab's life) runs the real collection and publishes its views over a
  * `BroadcastChannel` of that name; the others show a mirror of them and send their commands to it. When the leader
  * goes (its tab closed), the browser hands the lock to a waiting tab, which starts its own collection, carrying on
- * the number being added (`TabsHandoff`). Returns `null` where Web Locks or `BroadcastChannel` are missing (old
+ * the number being added (`sessions.adopt`). Returns `null` where Web Locks or `BroadcastChannel` are missing (old
  * browsers, SSR, tests): run the collection alone then.
  *
  * @example
@@ -74,7 +68,7 @@ export interface TabsCoordinator {
  * const tabs = coordinateTabs({
  *   key: organizationId,
  *   machine,
- *   lead: ({ newIntegrationId }) => createActor(machine, { input: { newIntegrationId } }).start(),
+ *   lead: () => createActor(machine, { input: {} }).start(),
  * });
  * if (tabs) {
  *   tabs.start();
@@ -132,7 +126,10 @@ export function coordinateTabs(options: CoordinateTabsOptions): TabsCoordinator 
   }
 
   function lead() {
-    const actor = options.lead({ newIntegrationId: mirror.newIntegrationId() });
+    const actor = options.lead();
+    // The number the last leader was adding (its QR dialog open) goes on here.
+    const adding = mirror.newRecord();
+    if (adding) actor.send({ type: 'sessions.adopt', record: adding });
     leading = { actor, publisher: publishCollection(actor, post, tab) };
     current = actor;
     applyVisibility();

@@ -4,6 +4,7 @@ import type { SessionCommandEvent, WppTimings } from '../session/session.types.j
 import { initialSessionsContext, type SessionsMachine } from '../sessions/sessions.machine.js';
 import type {
   SessionActorRef,
+  SessionRecord,
   SessionsCommandEvent,
   SessionsContext,
   SessionsEvent,
@@ -27,8 +28,8 @@ export interface TabsMirror extends SessionsActorLike {
   receive(message: TabsMessage): void;
   /** The tab whose views this mirror shows, once one has spoken. */
   readonly leader: string | null;
-  /** The integration id of the number being added (the QR dialog's), for a tab that takes over. */
-  newIntegrationId(): string | null;
+  /** The saved row of the number being added (the QR dialog's), once it has one: a tab that takes over adopts it. */
+  newRecord(): SessionRecord | null;
 }
 
 /** Where a follower's commands go: the collection (`target: null`) or one of its sessions, by key. */
@@ -126,9 +127,9 @@ export function createMirror(
         }
       }
     },
-    newIntegrationId() {
+    newRecord() {
       const id = snapshot.context.newSessionId;
-      return (id && sessions.get(id)?.getSnapshot()?.context.record?.integrationId) ?? null;
+      return (id && sessions.get(id)?.getSnapshot()?.context.record) || null;
     },
   };
   return mirror;
