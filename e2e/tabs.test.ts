@@ -140,6 +140,9 @@ describe.runIf(CHROMIUM !== null)('two tabs of one organization in Chromium', ()
     resetCounts();
     await follower.waitForTimeout(WINDOW);
     const two = total();
+    console.info(
+      `status requests over 60 s: one tab ${oneTab}, two tabs ${two} (follower ${statusRequests.get(follower)})`,
+    );
     expect(Math.abs(two - oneTab), `one tab: ${oneTab}, two tabs: ${two}`).toBeLessThanOrEqual(NUMBERS);
     // The follower sends none of its own: it shows the leader's.
     expect(statusRequests.get(follower)).toBe(0);

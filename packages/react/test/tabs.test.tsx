@@ -58,23 +58,28 @@ function twoTabs(
   onEvent: (tab: string) => (event: WppSessionsEvent) => void = () => () => undefined,
 ) {
   const tab = (name: string): ReactNode => (
-    <WppSessionsProvider backend={backend} options={{ timings: TIMINGS, shareTabs }} onEvent={onEvent(name)}>
+    <WppSessionsProvider
+      key={name}
+      backend={backend}
+      options={{ timings: TIMINGS, shareTabs }}
+      onEvent={onEvent(name)}
+    >
       <Tab tab={name} />
     </WppSessionsProvider>
   );
-  const tree = (
-    <>
-      {tab('a')}
-      {tab('b')}
-    </>
-  );
-  const view = render(strict ? <StrictMode>{tree}</StrictMode> : tree);
+  const tree = (names: string[]) => {
+    const tabs = <>{names.map(tab)}</>;
+    return strict ? <StrictMode>{tabs}</StrictMode> : tabs;
+  };
+  const view = render(tree(['a', 'b']));
+  /** Closes every tab but these (their providers unmount). */
+  const keepOnly = (...names: string[]) => view.rerender(tree(names));
   const inTab = (name: string) => within(view.getByTestId(name));
   const statuses = (name: string) =>
     inTab(name)
       .queryAllByTestId('status')
       .map((node) => node.textContent);
-  return { ...view, inTab, statuses };
+  return { ...view, inTab, statuses, keepOnly };
 }
 
 describe.each(MODES)('tabs sharing one collection, %s mode', (_mode, strict) => {
@@ -147,6 +152,22 @@ describe.each(MODES)('tabs sharing one collection, %s mode', (_mode, strict) => 
     await advance(1_000);
     expect(statuses('b')).toEqual(['connected', 'connected']);
     expect(told.sort()).toEqual(['a:linked', 'b:linked']);
+  });
+
+  it('when the leading tab goes, the other takes over and checks by itself', async () => {
+    const backend = simulated({ sessions: [{ state: 'connected' }, { state: 'offline' }] });
+    const { inTab, statuses, keepOnly } = twoTabs(backend, strict, shareTabs);
+    await advance(1_000);
+    expect(backend.stats().calls.listSessions).toBe(1);
+    keepOnly('b');
+    await advance(1_000);
+    expect(statuses('b')).toEqual(['connected', 'disconnected']);
+    expect(backend.stats().calls.listSessions).toBe(2);
+    expect(shareTabs.locks.held()).toEqual(['wpp-sessions:org-1']);
+    const checks = backend.stats().calls.getStatus;
+    fireEvent.click(within(inTab('b').getAllByRole('listitem')[0]!).getByRole('button', { name: 'check' }));
+    await advance(1_000);
+    expect(backend.stats().calls.getStatus).toBe(checks + 1);
   });
 
   it('with shareTabs: false, each provider runs its own collection', async () => {
