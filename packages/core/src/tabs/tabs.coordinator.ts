@@ -11,7 +11,14 @@ import type {
   TabsMessage,
 } from './tabs.types.js';
 
-/** How the tabs of one browser find each other. */
+/**
+ * How the tabs of one browser find each other.
+ *
+ * @example
+ * ```ts
+ * const tabs: TabsOptions = { key: organizationId };
+ * ```
+ */
 export interface TabsOptions {
   /**
    * What the tabs that share have in common: the organization (or backend) they show. Tabs with another key never
@@ -25,7 +32,14 @@ export interface TabsOptions {
   BroadcastChannel?: TabsChannelConstructor | null;
 }
 
-/** Options of `coordinateTabs`. */
+/**
+ * Options of `coordinateTabs`.
+ *
+ * @example
+ * ```ts
+ * const options: CoordinateTabsOptions = { key: 'org-1', machine, lead: () => createActor(machine, { input: {} }).start() };
+ * ```
+ */
 export interface CoordinateTabsOptions extends TabsOptions {
   /** The collection machine with its backend (`createSessionsMachine`): followers read their snapshots with it. */
   machine: SessionsMachine;
@@ -38,7 +52,15 @@ export interface CoordinateTabsOptions extends TabsOptions {
   lead(): ActorRefFrom<SessionsMachine>;
 }
 
-/** One tab's part in sharing one collection among the tabs of an organization. */
+/**
+ * One tab's part in sharing one collection among the tabs of an organization.
+ *
+ * @example
+ * ```ts
+ * tabs.start();
+ * const unsubscribe = tabs.subscribe(() => console.log(tabs.isLeader() ? 'leading' : 'following'));
+ * ```
+ */
 export interface TabsCoordinator {
   /** The collection to read and command now: the real actor while leading, a mirror of the leader's otherwise. */
   getActor(): SessionsActorLike;

@@ -1,6 +1,13 @@
 import type { TabsChannel, TabsChannelConstructor, TabsLockManager } from './tabs.types.js';
 
-/** An in-memory Web Locks API (`navigator.locks`) for tests: exclusive locks, granted in request order. */
+/**
+ * An in-memory Web Locks API (`navigator.locks`) for tests: exclusive locks, granted in request order.
+ *
+ * @example
+ * ```ts
+ * expect(createFakeLocks().held()).toEqual([]);
+ * ```
+ */
 export interface FakeLocks extends TabsLockManager {
   /** The names held now. */
   held(): string[];

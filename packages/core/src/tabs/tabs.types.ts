@@ -7,6 +7,12 @@ import type { SessionsCommandEvent, SessionsContext, WppSessionsEvent } from '..
  * What the hooks use of a collection actor: the real one in the leading tab, a mirror of it in the others
  * (`coordinateTabs`). Its snapshots are the collection machine's, so `sessionsView`, `sessionView`, `can(…)` and tags
  * read them as they read the real actor's.
+ *
+ * @example
+ * ```ts
+ * const actor: SessionsActorLike = tabs.getActor();
+ * actor.subscribe((snapshot) => render(sessionsView(snapshot)));
+ * ```
  */
 export type SessionsActorLike = Pick<
   ActorRefFrom<SessionsMachine>,
@@ -16,7 +22,14 @@ export type SessionsActorLike = Pick<
 /** The collection's snapshot type. */
 export type SessionsSnapshot = SnapshotFrom<SessionsMachine>;
 
-/** The part of the Web Locks API (`navigator.locks`) the tabs use. */
+/**
+ * The part of the Web Locks API (`navigator.locks`) the tabs use.
+ *
+ * @example
+ * ```ts
+ * const locks: TabsLockManager = navigator.locks; // or createFakeLocks() in a test
+ * ```
+ */
 export interface TabsLockManager {
   request(
     name: string,
@@ -25,14 +38,28 @@ export interface TabsLockManager {
   ): Promise<unknown>;
 }
 
-/** The part of `BroadcastChannel` the tabs use. */
+/**
+ * The part of `BroadcastChannel` the tabs use.
+ *
+ * @example
+ * ```ts
+ * const channel: TabsChannel = new BroadcastChannel('wpp-sessions:org-1');
+ * ```
+ */
 export interface TabsChannel {
   postMessage(message: unknown): void;
   close(): void;
   onmessage: ((event: { data: unknown }) => void) | null;
 }
 
-/** A `BroadcastChannel` constructor (the platform's, or a test's). */
+/**
+ * A `BroadcastChannel` constructor (the platform's, or a test's).
+ *
+ * @example
+ * ```ts
+ * const Channel: TabsChannelConstructor = createFakeBroadcastChannel(); // or globalThis.BroadcastChannel
+ * ```
+ */
 export type TabsChannelConstructor = new (name: string) => TabsChannel;
 
 /** A collection snapshot as it crosses the channel: no actor refs, only which sessions there are. */
