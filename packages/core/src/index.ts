@@ -47,6 +47,7 @@ export type { SessionsMachine } from './sessions/sessions.machine.js';
 export { sessionsMachine } from './sessions/sessions.machine.js';
 export type {
   SessionActorRef,
+  SessionsAdoptEvent,
   SessionsCommandEvent,
   SessionsInput,
   SessionsRowsEvent,
@@ -59,3 +60,15 @@ export {
   sessionsRowsEvent,
 } from './sessions/sessions.wiring.js';
 export { checkSessionName, SESSION_NAME_MAX_LENGTH } from './supabase/session.name.js';
+export type {
+  CoordinateTabsOptions,
+  TabsCoordinator,
+  TabsOptions,
+} from './tabs/tabs.coordinator.js';
+export { coordinateTabs } from './tabs/tabs.coordinator.js';
+export type {
+  SessionsActorLike,
+  TabsChannel,
+  TabsChannelConstructor,
+  TabsLockManager,
+} from './tabs/tabs.types.js';

@@ -1,6 +1,6 @@
 /**
  * `@wpp-sessions/core/testing`: test doubles. An in-memory `WppBackend` with latency, faults and QR scans, and the
- * simulated WPP platform behind the local backend. For tests, demos and benchmarks; an app's production bundle
+ * simulated WPP platform behind the local backend, and in-memory Web Locks and `BroadcastChannel` for the tabs. For tests, demos and benchmarks; an app's production bundle
  * never needs it.
  *
  * @example
@@ -30,3 +30,5 @@ export type {
   SimulatedPlatformOptions,
 } from './simulated/simulated.platform.js';
 export { createSimulatedPlatform } from './simulated/simulated.platform.js';
+export type { FakeLocks } from './tabs/tabs.fakes.js';
+export { createFakeBroadcastChannel, createFakeLocks } from './tabs/tabs.fakes.js';

@@ -1,15 +1,19 @@
 import {
+  coordinateTabs,
   createSessionsMachine,
   resolveTimings,
+  type SessionsMachine,
   sessionsRowsEvent,
+  type TabsCoordinator,
+  type TabsOptions,
   type WppBackend,
   type WppSessionsEvent,
   type WppTimings,
 } from '@wpp-sessions/core';
 import { useActorRef } from '@xstate/react';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
-import type { InspectionEvent, Observer } from 'xstate';
-import { WppSessionsContext } from './context.js';
+import { type ReactNode, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { createActor, type InspectionEvent, type Observer } from 'xstate';
+import { type SessionsActorRef, WppSessionsContext } from './context.js';
 import { replaySafeBackend } from './replaySafeBackend.js';
 
 /** Props of `WppSessionsProvider`. */
@@ -34,6 +38,20 @@ export interface WppSessionsProviderProps {
      * @default true
      */
     pauseWhenHidden?: boolean;
+    /**
+     * One poller per browser: the tabs showing the same organization share one collection. The tab that holds the
+     * Web Lock runs it (lists, checks, polls QRs); the others show its views over a `BroadcastChannel` and send
+     * their commands to it; when it closes, another takes over, carrying on a number being added. `false`: this tab
+     * runs its own. Where Web Locks or `BroadcastChannel` are missing (old browsers, SSR, tests) every tab runs its
+     * own anyway. In a tab that follows, `connectNew()` returns `null` (the number's key arrives as `newSessionId`).
+     *
+     * `key` names what the sharing tabs have in common; tabs with another key never share. By default it is the
+     * page's path and query (`location.pathname + location.search`): pass the organization's id when the address
+     * does not name it and one browser may show two organizations. `locks` and `BroadcastChannel` replace the
+     * platform's (tests: `createFakeLocks()`, `createFakeBroadcastChannel()` from `@wpp-sessions/core/testing`).
+     * @default true
+     */
+    shareTabs?: boolean | Partial<TabsOptions>;
   };
   /**
    * Sees every event of every machine, passed to the actor as is: e.g. `createBrowserInspector().inspect` from
@@ -102,41 +120,118 @@ export function WppSessionsProvider({
 }: WppSessionsProviderProps) {
   const latestRows = useRef(rows);
   latestRows.current = rows;
-  // Built once: useActorRef keeps its first actor, and the machine's limiter must stay the one that actor uses.
-  // Bad timings throw here, while rendering, as a RangeError naming the timing.
-  const [{ machine, timings }] = useState(() => ({
-    machine: createSessionsMachine(replaySafeBackend(backend), {
+  // Built once: the actor keeps its first machine, and the machine's limiter must stay the one that actor uses.
+  // Bad timings throw here, while rendering, as a RangeError naming the timing. The tabs coordinator does nothing
+  // until started, so StrictMode's second initializer call costs nothing.
+  const [{ machine, timings, tabs }] = useState(() => {
+    const machine = createSessionsMachine(replaySafeBackend(backend), {
       concurrency: options?.concurrency,
       rows: rows && { refetch: () => latestRows.current!.refetch() },
-    }),
-    timings: resolveTimings(options?.timings),
-  }));
+    });
+    const timings = resolveTimings(options?.timings);
+    const share = options?.shareTabs ?? true;
+    const tabs =
+      share === false
+        ? null
+        : coordinateTabs({
+            key: defaultTabsKey(),
+            ...(share === true ? {} : share),
+            machine,
+            timings,
+            lead: () => createActor(machine, { input: { timings }, inspect }).start(),
+          });
+    return { machine, timings, tabs };
+  });
+  const body = { backend, pause: options?.pauseWhenHidden ?? true, onEvent, rows, latestRows, children };
+  return tabs ? (
+    <SharedCollection tabs={tabs} {...body} />
+  ) : (
+    <OwnCollection machine={machine} timings={timings} inspect={inspect} {...body} />
+  );
+}
+
+interface BodyProps {
+  backend: WppBackend;
+  pause: boolean;
+  onEvent: WppSessionsProviderProps['onEvent'];
+  rows: WppSessionsProviderProps['rows'];
+  latestRows: { current: WppSessionsProviderProps['rows'] };
+  children?: ReactNode;
+}
+
+/** This tab runs its own collection (sharing off, or the platform cannot share). */
+function OwnCollection({
+  machine,
+  timings,
+  inspect,
+  ...body
+}: BodyProps & {
+  machine: SessionsMachine;
+  timings: WppTimings;
+  inspect: WppSessionsProviderProps['inspect'];
+}) {
   const actor = useActorRef(machine, { input: { timings }, inspect });
+  return (
+    <Collection
+      actor={actor}
+      setHidden={(hidden) => actor.send({ type: 'sessions.visibility', hidden })}
+      {...body}
+    />
+  );
+}
+
+/** The tabs of the organization share one collection: this one runs it, or mirrors the tab that does. */
+function SharedCollection({ tabs, ...body }: BodyProps & { tabs: TabsCoordinator }) {
+  const actor = useSyncExternalStore(tabs.subscribe, tabs.getActor, tabs.getActor);
+  useEffect(() => {
+    tabs.start();
+    return () => tabs.stop();
+  }, [tabs]);
+  return <Collection actor={actor} setHidden={tabs.setHidden} {...body} />;
+}
+
+function Collection({
+  actor,
+  setHidden,
+  backend,
+  pause,
+  onEvent,
+  rows,
+  latestRows,
+  children,
+}: BodyProps & { actor: SessionsActorRef; setHidden(hidden: boolean): void }) {
   const latest = useRef(onEvent);
   useEffect(() => {
     latest.current = onEvent;
   });
-  // Each new rows array (or a failure with none) is handed in once; the machine reconciles it.
+  // Each new rows array (or a failure with none) is handed in once; the machine reconciles it. (A tab that follows
+  // drops them: the leader reconciles its own.)
   const data = rows?.data;
   const failed = rows?.error !== undefined && rows?.error !== null && data === undefined;
   useEffect(() => {
     if (data !== undefined) actor.send(sessionsRowsEvent(backend, data));
     else if (failed) actor.send({ type: 'sessions.rowsFailed', error: latestRows.current?.error });
-  }, [actor, backend, data, failed]);
+  }, [actor, backend, data, failed, latestRows]);
   // The Page Visibility API: a hidden tab stays quiet.
-  const pause = options?.pauseWhenHidden ?? true;
+  const hide = useRef(setHidden);
+  hide.current = setHidden;
   useEffect(() => {
     if (!pause || typeof document === 'undefined') return;
-    const update = () =>
-      actor.send({ type: 'sessions.visibility', hidden: document.visibilityState === 'hidden' });
+    const update = () => hide.current(document.visibilityState === 'hidden');
     update();
     document.addEventListener('visibilitychange', update);
     return () => document.removeEventListener('visibilitychange', update);
-  }, [actor, pause]);
+  }, [pause]);
   // One listener at a time (StrictMode's second effect run replaces the first), so nothing is told twice.
   useEffect(() => {
     const subscription = actor.on('*', (event) => latest.current?.(event));
     return () => subscription.unsubscribe();
   }, [actor]);
   return <WppSessionsContext.Provider value={actor}>{children}</WppSessionsContext.Provider>;
+}
+
+/** The page's path and query: tabs on the same page of the panel (the same organization) share. */
+function defaultTabsKey(): string {
+  const location = (globalThis as { location?: { pathname: string; search: string } }).location;
+  return location ? `${location.pathname}${location.search}` : '';
 }

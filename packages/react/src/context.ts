@@ -1,9 +1,11 @@
-import type { SessionsMachine } from '@wpp-sessions/core';
+import type { SessionsActorLike } from '@wpp-sessions/core';
 import { type Context, createContext, useContext } from 'react';
-import type { ActorRefFrom } from 'xstate';
 
-/** The running collection actor a `WppSessionsProvider` shares with its hooks. */
-export type SessionsActorRef = ActorRefFrom<SessionsMachine>;
+/**
+ * The collection a `WppSessionsProvider` shares with its hooks: its running actor, or, in a tab that follows another
+ * (`shareTabs`), a mirror of the leading tab's with the same surface.
+ */
+export type SessionsActorRef = SessionsActorLike;
 
 /** Holds the provider's collection actor; `null` outside any provider. */
 export const WppSessionsContext: Context<SessionsActorRef | null> = createContext<SessionsActorRef | null>(

@@ -298,6 +298,32 @@ export const sessionsMachine = setup({
       });
     }),
     dismissNew: assign({ newSessionId: null }),
+    // A number another tab was adding: it goes on here, new, followed by the QR dialog, checked at once.
+    adoptSession: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'sessions.adopt') return;
+      const { record } = event;
+      const id = record.integrationId;
+      const held = context.ids.some(
+        (key) => key === id || context.refs[key]?.getSnapshot().context.record?.integrationId === id,
+      );
+      if (held) return;
+      const ref = createSession(self, {
+        id,
+        record,
+        timings: context.timings,
+        parent: self,
+        isNew: true,
+        hidden: context.hidden,
+      });
+      enqueue.assign({
+        ids: [...context.ids, id],
+        refs: { ...context.refs, [id]: ref },
+        // Not dropped by a list that was asked for before it came.
+        spawnedAt: { ...context.spawnedAt, [id]: context.sequence },
+        newSessionId: id,
+      });
+      enqueue.sendTo('owner', startSession(ref));
+    }),
     // Each number's saved status, for the sessions there are and those a list brings later.
     setLastKnown: enqueueActions(({ context, event, enqueue }) => {
       const byAccount: Record<string, LastKnownStatus> = {};
@@ -382,34 +408,17 @@ export const sessionsMachine = setup({
   },
 }).createMachine({
   id: 'sessions',
-  context: ({ input }) => ({
-    ids: [],
-    refs: {},
-    spawnedAt: {},
-    removedAt: {},
-    error: null,
-    newSessionId: null,
-    creatingId: null,
-    knownAtCreate: [],
-    unsettledCreate: null,
-    settleChecks: 0,
-    sequence: 0,
-    listSequence: 0,
-    lastListedAt: null,
-    attempt: 0,
-    retryDelay: 0,
-    nextRetryAt: null,
-    timings: resolveTimings(input.timings),
-    hidden: false,
-    lastKnown: {},
-  }),
+  context: ({ input }) => initialSessionsContext(input),
   invoke: [
     { id: 'owner', src: 'owner', input: ({ self }) => ({ collection: self }) },
     // Read once, beside the first list (never after it); a failure changes nothing: cards wait for live checks.
     { id: 'lastKnown', src: 'lastKnown', onDone: { actions: 'setLastKnown' }, onError: {} },
   ],
   initial: 'init',
-  on: { 'sessions.visibility': { actions: 'setVisibility' } },
+  on: {
+    'sessions.visibility': { actions: 'setVisibility' },
+    'sessions.adopt': { actions: 'adoptSession' },
+  },
   states: {
     // Transient: lists through the backend, or waits for the app's rows.
     init: { always: [{ guard: 'isAppSource', target: 'awaiting' }, { target: 'loading' }] },
@@ -477,6 +486,39 @@ export const sessionsMachine = setup({
     },
   },
 });
+
+/**
+ * A collection's context before anything happened: what the machine starts with, and what a tab that follows
+ * another one shows until the leader's first view arrives.
+ *
+ * @example
+ * ```ts
+ * const snapshot = machine.resolveState({ value: 'loading', context: initialSessionsContext({}) });
+ * ```
+ */
+export function initialSessionsContext(input: SessionsInput): SessionsContext {
+  return {
+    ids: [],
+    refs: {},
+    spawnedAt: {},
+    removedAt: {},
+    error: null,
+    newSessionId: null,
+    creatingId: null,
+    knownAtCreate: [],
+    unsettledCreate: null,
+    settleChecks: 0,
+    sequence: 0,
+    listSequence: 0,
+    lastListedAt: null,
+    attempt: 0,
+    retryDelay: 0,
+    nextRetryAt: null,
+    timings: resolveTimings(input.timings),
+    hidden: false,
+    lastKnown: {},
+  };
+}
 
 type OwnerEvent = { type: 'owner.start' | 'owner.stop'; ref: SessionActorRef };
 const startSession = (ref: SessionActorRef): OwnerEvent => ({ type: 'owner.start', ref });

@@ -81,8 +81,24 @@ export type SessionsRowsEvent =
   | { type: 'sessions.rows'; records: SessionRecord[] }
   | { type: 'sessions.rowsFailed'; error: unknown };
 
+/**
+ * A number another tab was adding when this collection took over from it (`coordinateTabs`): it joins at once as a
+ * new number under its integration id, followed as `newSessionId`, and is checked, so its QR flow goes on here even
+ * before a list (or the app's rows) names it.
+ *
+ * @example
+ * ```ts
+ * actor.send({ type: 'sessions.adopt', record }); // the record another tab's collection held
+ * ```
+ */
+export type SessionsAdoptEvent = { type: 'sessions.adopt'; record: SessionRecord };
+
 /** Everything the collection machine receives: the admin's commands and, internally, what its sessions tell it. */
-export type SessionsEvent = SessionsCommandEvent | SessionsRowsEvent | SessionParentEvent;
+export type SessionsEvent =
+  | SessionsCommandEvent
+  | SessionsRowsEvent
+  | SessionsAdoptEvent
+  | SessionParentEvent;
 
 export type { SessionRecord };
 
