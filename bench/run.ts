@@ -326,7 +326,8 @@ ${missed.length === 0 ? '\nEvery goal is met.\n' : `\n**Missed:** ${missed.map((
   status as anything but unconfirmed (a status other than "checking" beside it): ${p6Saved.shownAsConfirmed}.
 - **P7 (issue #15).** 20 numbers, all connected, 100 ms latency, nobody touching the panel, on the virtual clock:
   the backend's status requests per minute over minutes 2–5 after mount, for one visible tab, two visible tabs (two
-  panels on one backend) and one hidden tab (\`document.visibilityState\` = \`hidden\` before mount). Ours with the
+  panels on one backend; ours share one poller, \`options.shareTabs\`, through one fake Web Locks manager and one fake
+  BroadcastChannel, as two tabs of one browser would: happy-dom has neither) and one hidden tab (\`document.visibilityState\` = \`hidden\` before mount). Ours with the
   library's defaults (re-check every 60 s; the example panel uses 30 s: twice these). The first minute, checks on
   mount included (baseline / ours): ${p7.map(({ tabs, baseline, ours }) => `${P7_LABEL[tabs]} ${baseline.firstMinute} / ${ours.firstMinute}`).join(', ')}.
 - **P4 (issue #14).** CPU time (user + system, \`process.cpuUsage\`), in one worker process run with \`--expose-gc\`,
@@ -400,7 +401,7 @@ function notes(): string {
       );
     } else if (row.id.startsWith('P7-')) {
       lines.push(
-        `- **${row.id}: ${row.ours} requests a minute against ${row.baseline}.** The user's panel checks each number once, on mount, and never again: its per-minute cost is zero because a number that drops stays green until a reload (issue #16 item 5). Ours re-checks every number once per \`recheckInterval\` while a tab is visible, which is what makes a drop show within a minute; a hidden tab costs nothing. "Ours ≤ baseline" cannot hold for a visible tab without giving up that re-check; what this issue's other parts can win is one poller per browser (two tabs costing what one does) and silence in hidden tabs.`,
+        `- **${row.id}: ${row.ours} requests a minute against ${row.baseline}.** The user's panel checks each number once, on mount, and never again: its per-minute cost is zero because a number that drops stays green until a reload (issue #16 item 5). Ours re-checks every number once per \`recheckInterval\` while a tab is visible, which is what makes a drop show within a minute; a hidden tab costs nothing. "Ours ≤ baseline" cannot hold for a visible tab without giving up that re-check; what this issue's other parts win is one poller per browser (two tabs cost what one does: P7-two against P7-one) and silence in hidden tabs (P7-hidden).`,
       );
     } else if (row.id === 'P4-stop' || row.id === 'P4-growth' || row.id === 'P4-heap') {
       lines.push(

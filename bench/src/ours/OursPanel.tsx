@@ -1,6 +1,11 @@
 import type { WppBackend } from '@wpp-sessions/core';
 import { lastKnownText } from '@wpp-sessions/core/messages';
-import { useWppSession, useWppSessions, WppSessionsProvider } from '@wpp-sessions/react';
+import {
+  useWppSession,
+  useWppSessions,
+  WppSessionsProvider,
+  type WppSessionsProviderProps,
+} from '@wpp-sessions/react';
 import { memo } from 'react';
 import { useLastKnownProbe, useRenderProbe } from '../probe.js';
 
@@ -13,9 +18,16 @@ import { useLastKnownProbe, useRenderProbe } from '../probe.js';
  * createRoot(container).render(<OursPanel backend={createSimulatedBackend({ latency: 100 })} />);
  * ```
  */
-export function OursPanel({ backend }: { backend: WppBackend }) {
+export function OursPanel({
+  backend,
+  shareTabs,
+}: {
+  backend: WppBackend;
+  /** The provider's `options.shareTabs` (the browser's Web Locks and BroadcastChannel, or fakes of them). */
+  shareTabs?: NonNullable<WppSessionsProviderProps['options']>['shareTabs'];
+}) {
   return (
-    <WppSessionsProvider backend={backend}>
+    <WppSessionsProvider backend={backend} options={{ shareTabs }}>
       <SessionList />
     </WppSessionsProvider>
   );

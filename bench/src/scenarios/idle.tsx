@@ -1,5 +1,6 @@
 import type { Clock } from '@sinonjs/fake-timers';
 import type { WppBackend } from '@wpp-sessions/core';
+import { createFakeBroadcastChannel, createFakeLocks } from '@wpp-sessions/core/testing';
 import { WppConnectPanelBaseline } from '../../baseline/WppConnectPanel.baseline.js';
 import { seededBackend } from '../fixtures.js';
 import { mount } from '../render.js';
@@ -20,7 +21,8 @@ const NUMBERS = 20;
 /**
  * 20 connected numbers, 100 ms latency, nobody touching the panel: counts the backend's status requests on the
  * virtual clock, for the user's panel logic or ours (the library's defaults, as the bench's panel uses them), with
- * one visible tab, two visible tabs (two panels on one backend) or one hidden tab (`document.visibilityState`).
+ * one visible tab, two visible tabs (two panels on one backend; ours share one poller through fakes of Web Locks and
+ * BroadcastChannel, as two tabs of one browser do) or one hidden tab (`document.visibilityState`).
  *
  * @example
  * ```ts
@@ -33,8 +35,14 @@ export async function idle(clock: Clock, impl: 'baseline' | 'ours', tabs: IdleTa
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
   }
   const { OursPanel } = impl === 'ours' ? await import('../ours/OursPanel.js') : { OursPanel: null };
+  // Two tabs of one browser: ours share one lock manager and one channel, as tabs do (happy-dom has no Web Locks).
+  const shareTabs = { key: 'org', locks: createFakeLocks(), BroadcastChannel: createFakeBroadcastChannel() };
   const panel = (source: WppBackend) =>
-    OursPanel === null ? <WppConnectPanelBaseline backend={source} /> : <OursPanel backend={source} />;
+    OursPanel === null ? (
+      <WppConnectPanelBaseline backend={source} />
+    ) : (
+      <OursPanel backend={source} shareTabs={shareTabs} />
+    );
   const roots = (tabs === 'two' ? [0, 1] : [0]).map(() => mount(panel(backend)));
   const calls = () => backend.stats().calls.getStatus;
   await clock.tickAsync(60_000);
