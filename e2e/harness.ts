@@ -415,3 +415,11 @@ export async function shoot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage, animations: 'disabled', caret: 'hide' });
   return path;
 }
+
+/** A `messenger_integrations` row as the browser runs read it back from the local backend. */
+export interface IntegrationRow {
+  id: string;
+  provider: string;
+  name: string;
+  settings: { wppAccountNumber?: string };
+}

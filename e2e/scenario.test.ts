@@ -15,6 +15,7 @@ import {
   decodeQrPng,
   devCall,
   findChromium,
+  type IntegrationRow,
   launchBrowser,
   makeTempDir,
   type Organization,
@@ -58,13 +59,6 @@ const UI_TIMEOUT = 15_000;
 const FAILURE_DIR = fileURLToPath(new URL('./test-results', import.meta.url));
 /** Browser messages for HTTP errors the fault run provokes on purpose (never page errors). */
 const INJECTED_HTTP_ERRORS = [/Failed to load resource: the server responded with a status of 5\d\d/];
-
-interface IntegrationRow {
-  id: string;
-  provider: string;
-  name: string;
-  settings: { wppAccountNumber?: string };
-}
 
 describe.runIf(CHROMIUM !== null)('the whole story in Chromium', () => {
   let backend: BackendProcess;

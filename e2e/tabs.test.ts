@@ -13,6 +13,7 @@ import {
   ConsoleWatch,
   devCall,
   findChromium,
+  type IntegrationRow,
   launchBrowser,
   makeTempDir,
   type Organization,
@@ -31,12 +32,6 @@ const UI_TIMEOUT = 15_000;
 /** The other page takes over within this after the leader's page closes. */
 const TAKEOVER = 2_000;
 const NUMBERS = 2;
-
-interface IntegrationRow {
-  id: string;
-  provider: string;
-  settings: { wppAccountNumber?: string };
-}
 
 describe.runIf(CHROMIUM !== null)('two tabs of one organization in Chromium', () => {
   let backend: BackendProcess;
