@@ -190,7 +190,9 @@ for (const { tabs, baseline, ours } of p7) {
     unit: 'requests / min',
     baseline: baseline.perMinute,
     ours: ours.perMinute,
-    ratio: ours.perMinute === 0 ? null : round(baseline.perMinute / ours.perMinute),
+    // A ratio only where both sides spend something (0 ÷ 20 reads as "0×", which says nothing).
+    ratio:
+      ours.perMinute === 0 || baseline.perMinute === 0 ? null : round(baseline.perMinute / ours.perMinute),
     goal: 'ours ≤ baseline',
     met: ours.perMinute <= baseline.perMinute,
   });
