@@ -179,16 +179,22 @@ export interface SessionContext {
   lastKnown: LastKnownStatus | null;
 }
 
+/** The type of every command the admin can give a session, listed once (the tabs forward exactly these). */
+export const SESSION_COMMANDS = [
+  'session.check',
+  'session.disconnect',
+  'session.reconnect',
+  'session.refreshQr',
+  'session.cancel',
+  'session.retry',
+  'session.forget',
+  'session.recreate',
+] as const;
+
 /** What the admin can tell a session (the public commands; `sessionCommands` sends them). */
-export type SessionCommandEvent =
-  | { type: 'session.check' }
-  | { type: 'session.disconnect' }
-  | { type: 'session.reconnect' }
-  | { type: 'session.refreshQr' }
-  | { type: 'session.cancel' }
-  | { type: 'session.retry' }
-  | { type: 'session.forget' }
-  | { type: 'session.recreate' };
+export type SessionCommandEvent = {
+  [Type in (typeof SESSION_COMMANDS)[number]]: { type: Type };
+}[(typeof SESSION_COMMANDS)[number]];
 
 /** Everything a session machine receives: the admin's commands and, internally, the collection's row updates. */
 export type SessionEvent =

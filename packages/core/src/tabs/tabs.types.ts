@@ -1,5 +1,5 @@
 import type { ActorRefFrom, SnapshotFrom, StateValue } from 'xstate';
-import type { SessionCommandEvent, SessionContext } from '../session/session.types.js';
+import { SESSION_COMMANDS, type SessionCommandEvent, type SessionContext } from '../session/session.types.js';
 import type { SessionsMachine } from '../sessions/sessions.machine.js';
 import type { SessionsCommandEvent, SessionsContext, WppSessionsEvent } from '../sessions/sessions.types.js';
 
@@ -111,14 +111,5 @@ export const SHARED_COLLECTION_COMMANDS: ReadonlySet<string> = new Set<SessionsC
   'sessions.dismissNew',
 ]);
 
-/** The session commands a follower may forward. */
-export const SHARED_SESSION_COMMANDS: ReadonlySet<string> = new Set<SessionCommandEvent['type']>([
-  'session.check',
-  'session.disconnect',
-  'session.reconnect',
-  'session.refreshQr',
-  'session.cancel',
-  'session.retry',
-  'session.forget',
-  'session.recreate',
-]);
+/** The session commands a follower may forward: every one the admin has. */
+export const SHARED_SESSION_COMMANDS: ReadonlySet<string> = new Set<string>(SESSION_COMMANDS);
