@@ -62,7 +62,7 @@ export function createMirror(
     value: 'loading',
     context: initialSessionsContext({ timings }),
   });
-  const observers = new Set<Observer<SessionsSnapshot>>();
+  const observers = createObservers<SessionsSnapshot>();
   const handlers = new Map<string, Set<(event: WppSessionsEvent) => void>>();
   const sessions = new Map<string, SessionMirror>();
   let leader: string | null = null;
@@ -72,11 +72,7 @@ export function createMirror(
       return leader;
     },
     getSnapshot: () => snapshot,
-    subscribe: ((next?: Observer<SessionsSnapshot> | ((value: SessionsSnapshot) => void)) => {
-      const observer = toObserver(next);
-      observers.add(observer);
-      return { unsubscribe: () => observers.delete(observer) };
-    }) as SessionsActorLike['subscribe'],
+    subscribe: observers.subscribe as SessionsActorLike['subscribe'],
     send: (event: SessionsEvent) => {
       if (SHARED_COLLECTION_COMMANDS.has(event.type)) forward(null, event as SessionsCommandEvent);
     },
@@ -120,7 +116,7 @@ export function createMirror(
       }
       // Sessions first, so a card the collection now lists finds its session's snapshot.
       for (const session of changed) session.notify();
-      if (collection) for (const observer of [...observers]) observer.next?.(snapshot);
+      if (collection) observers.next(snapshot);
       for (const event of message.events) {
         for (const handler of [...(handlers.get(event.type) ?? []), ...(handlers.get('*') ?? [])]) {
           handler(event);
@@ -148,14 +144,10 @@ function createSessionMirror(
   forward: (event: SessionCommandEvent) => void,
 ): SessionMirror {
   let snapshot: SessionSnapshot | undefined;
-  const observers = new Set<Observer<SessionSnapshot>>();
+  const observers = createObservers<SessionSnapshot>();
   return {
     getSnapshot: () => snapshot,
-    subscribe(next) {
-      const observer = toObserver(next);
-      observers.add(observer);
-      return { unsubscribe: () => observers.delete(observer) };
-    },
+    subscribe: observers.subscribe,
     send(event) {
       if (SHARED_SESSION_COMMANDS.has(event.type)) forward(event);
     },
@@ -164,7 +156,7 @@ function createSessionMirror(
       snapshot = logic.resolveState({ value: shared.value, context });
     },
     notify() {
-      for (const observer of [...observers]) if (snapshot) observer.next?.(snapshot);
+      if (snapshot) observers.next(snapshot);
     },
   };
 }
@@ -179,4 +171,19 @@ function sameRefs(
     keys.length === ids.length &&
     ids.every((id) => (refs[id] as unknown as SessionMirror | undefined) === sessions.get(id))
   );
+}
+
+/** The observers of one mirrored snapshot: `subscribe` as an actor's, and `next` to tell them all. */
+function createObservers<T>() {
+  const observers = new Set<Observer<T>>();
+  return {
+    subscribe(next?: Observer<T> | ((value: T) => void)): Subscription {
+      const observer = toObserver(next);
+      observers.add(observer);
+      return { unsubscribe: () => observers.delete(observer) };
+    },
+    next(value: T) {
+      for (const observer of [...observers]) observer.next?.(value);
+    },
+  };
 }
