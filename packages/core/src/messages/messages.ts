@@ -19,7 +19,13 @@ export interface Messages {
   lastKnown: {
     status: Record<LastKnownStatus['status'], string>;
     text: (status: string, age: string) => string;
-    age: (minutes: number) => string;
+    /** The age in words: under a minute, else in whole minutes, hours or days (`lastKnownText` picks the unit). */
+    age: {
+      now: string;
+      minutes: (n: number) => string;
+      hours: (n: number) => string;
+      days: (n: number) => string;
+    };
   };
 }
 
@@ -75,14 +81,12 @@ export const MESSAGES: Readonly<Record<Locale, Messages>> = {
         disconnected: 'отключено',
       },
       text: (status, age) => `последний известный: ${status} · ${age}`,
-      age: (minutes) =>
-        minutes < 1
-          ? 'только что'
-          : minutes < 60
-            ? `${minutes} мин назад`
-            : minutes < 1440
-              ? `${Math.floor(minutes / 60)} ч назад`
-              : `${Math.floor(minutes / 1440)} дн. назад`,
+      age: {
+        now: 'только что',
+        minutes: (n) => `${n} мин назад`,
+        hours: (n) => `${n} ч назад`,
+        days: (n) => `${n} дн. назад`,
+      },
     },
   },
   en: {
@@ -125,14 +129,12 @@ export const MESSAGES: Readonly<Record<Locale, Messages>> = {
         disconnected: 'disconnected',
       },
       text: (status, age) => `last known: ${status} · ${age}`,
-      age: (minutes) =>
-        minutes < 1
-          ? 'just now'
-          : minutes < 60
-            ? `${minutes} min ago`
-            : minutes < 1440
-              ? `${Math.floor(minutes / 60)} h ago`
-              : `${Math.floor(minutes / 1440)} d ago`,
+      age: {
+        now: 'just now',
+        minutes: (n) => `${n} min ago`,
+        hours: (n) => `${n} h ago`,
+        days: (n) => `${n} d ago`,
+      },
     },
   },
 };
@@ -262,7 +264,16 @@ export function lastKnownText(
 ): string {
   const { lastKnown: words } = messagesOf(options);
   const minutes = Math.max(0, Math.floor(((options?.now ?? Date.now()) - lastKnown.at) / 60_000));
-  return words.text(words.status[lastKnown.status], words.age(minutes));
+  const { age } = words;
+  const ago =
+    minutes < 1
+      ? age.now
+      : minutes < 60
+        ? age.minutes(minutes)
+        : minutes < 1440
+          ? age.hours(Math.floor(minutes / 60))
+          : age.days(Math.floor(minutes / 1440));
+  return words.text(words.status[lastKnown.status], ago);
 }
 
 function messagesOf(options: MessageOptions | undefined): Messages {
