@@ -38,8 +38,7 @@ export function seedStates(count: number): SeedState[] {
 export function seededBackend(
   count: number,
   latency: number,
-  lastKnown?: SimulatedLastKnownOptions,
-  only?: SeedState,
+  { lastKnown, only }: { lastKnown?: SimulatedLastKnownOptions; only?: SeedState } = {},
 ): SimulatedBackend {
   return createSimulatedBackend({
     latency,

@@ -54,7 +54,7 @@ export async function hydrate(
   latency: number,
   saved?: SimulatedLastKnownOptions,
 ): Promise<HydrateResult> {
-  const simulated = seededBackend(n, latency, saved);
+  const simulated = seededBackend(n, latency, { lastKnown: saved });
   const list = withListProbe(simulated);
   const start = clock.now;
   let allKnownAt: number | null = null;

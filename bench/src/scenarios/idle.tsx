@@ -30,7 +30,7 @@ const NUMBERS = 20;
  * ```
  */
 export async function idle(clock: Clock, impl: 'baseline' | 'ours', tabs: IdleTabs): Promise<IdleResult> {
-  const backend = seededBackend(NUMBERS, 100, undefined, 'connected');
+  const backend = seededBackend(NUMBERS, 100, { only: 'connected' });
   if (tabs === 'hidden') {
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
   }
