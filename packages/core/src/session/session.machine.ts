@@ -10,6 +10,7 @@ import {
   type CreateRequest,
   errorOf,
   failTo,
+  hasHandedAnswer,
   isStatus,
   notProvided,
   observed,
@@ -74,6 +75,10 @@ export const sessionMachine = setup({
   },
   guards: {
     isInvalidRecord: ({ context }) => context.record?.invalid != null,
+    // Only a session started with `checked` has a confirmed status before its first request.
+    hasHandedAnswer: ({ context }) => hasHandedAnswer(context),
+    isKnownOffline: ({ context }) => context.reason === 'offline',
+    isKnownConnected: ({ context }) => context.lastCheckedAt !== null,
     isToBeCreated: ({ context }) => context.record === null,
     isCreatedConnected: ({ event }) => outputOf<CreateResult>(event).status.status === 'connected',
     isCreatedWithQr: ({ event }) => outputOf<CreateResult>(event).status.status === 'qr_issued',
@@ -238,32 +243,7 @@ export const sessionMachine = setup({
   },
 }).createMachine({
   id: 'session',
-  context: ({ input }) => ({
-    id: input.id,
-    record: input.record ?? null,
-    qr: null,
-    qrExpiresAt: null,
-    qrDeadlineExact: false,
-    ownsQrPhase: false,
-    checkDeadlineArmed: false,
-    error: null,
-    failedOperation: null,
-    reason: null,
-    detail: null,
-    lastCheckedAt: null,
-    attempt: 0,
-    retryDelay: 0,
-    nextRetryAt: null,
-    pollFailures: 0,
-    isNew: input.isNew ?? false,
-    cancelRequested: false,
-    createParams: input.create ?? { addNew: true },
-    sole: input.sole ?? false,
-    hidden: input.hidden ?? false,
-    timings: resolveTimings(input.timings),
-    parent: input.parent ?? null,
-    lastKnown: input.lastKnown ?? null,
-  }),
+  context: ({ input }) => initialSessionContext(input),
   initial: 'init',
   on: {
     'session.update': { actions: 'updateRecord' },
@@ -276,6 +256,10 @@ export const sessionMachine = setup({
       always: [
         { guard: 'isToBeCreated', target: 'creating' },
         { guard: 'isInvalidRecord', target: 'error', actions: 'setInvalidRecordError' },
+        // Held without a machine until now (`createSessionRef`): an answer to route, or a state to go on from.
+        { guard: 'hasHandedAnswer', target: 'checking' },
+        { guard: 'isKnownOffline', target: 'disconnected' },
+        { guard: 'isKnownConnected', target: 'connected' },
         { target: 'checking' },
       ],
     },
@@ -626,6 +610,44 @@ export const sessionMachine = setup({
     },
   },
 });
+
+/**
+ * A session's context before anything happened, from its input: what the machine starts with, and what a number
+ * the collection holds without a machine shows (`resolveState`).
+ *
+ * @example
+ * ```ts
+ * const snapshot = sessionMachine.resolveState({ value: 'checking', context: initialSessionContext({ id, record }) });
+ * ```
+ */
+export function initialSessionContext(input: SessionInput): SessionContext {
+  return {
+    id: input.id,
+    record: input.record ?? null,
+    qr: null,
+    qrExpiresAt: null,
+    qrDeadlineExact: false,
+    ownsQrPhase: false,
+    checkDeadlineArmed: false,
+    error: null,
+    failedOperation: null,
+    reason: input.checked?.offline ? 'offline' : null,
+    detail: input.checked?.detail ?? null,
+    lastCheckedAt: input.checked?.at ?? null,
+    attempt: input.checked?.attempt ?? 0,
+    retryDelay: 0,
+    nextRetryAt: null,
+    pollFailures: 0,
+    isNew: input.isNew ?? false,
+    cancelRequested: false,
+    createParams: input.create ?? { addNew: true },
+    sole: input.sole ?? false,
+    hidden: input.hidden ?? false,
+    timings: resolveTimings(input.timings),
+    parent: input.parent ?? null,
+    lastKnown: input.lastKnown ?? null,
+  };
+}
 
 /** The session machine's type. */
 export type SessionMachine = typeof sessionMachine;

@@ -141,6 +141,12 @@ export interface SessionInput {
   hidden?: boolean;
   /** The number's last status as the backend saved it, shown unconfirmed until the first live answer. */
   lastKnown?: LastKnownStatus | null;
+  /**
+   * What the collection knew of the number before it had a machine (`createSessionRef`): when it was last checked
+   * (`null`: never), the backend's words, whether it called it offline, and failed background checks since. It starts
+   * where that puts it: checking when an answer was handed over with it, else offline, else connected.
+   */
+  checked?: { at: number | null; detail: string | null; offline: boolean; attempt: number };
 }
 
 /** A session machine's context. Read it through `sessionView`, not directly. */

@@ -3,7 +3,6 @@ import {
   type AnyActorRef,
   and,
   assign,
-  createActor,
   enqueueActions,
   fromCallback,
   fromPromise,
@@ -17,6 +16,7 @@ import { sessionView } from '../session/session.connect.js';
 import { sessionMachine } from '../session/session.machine.js';
 import { outputOf } from '../session/session.requests.js';
 import { resolveTimings, type SessionInput } from '../session/session.types.js';
+import { createSessionRef } from './session.handle.js';
 import type {
   SessionActorRef,
   SessionsContext,
@@ -27,7 +27,8 @@ import type {
 
 /**
  * A session of this collection: an actor of its own (its own system and clock, not a spawned child), built from the
- * collection's provided session machine and seen by the collection's inspector. Spawned children would share the
+ * collection's provided session machine and seen by the collection's inspector, or, for a saved number that needs
+ * no machine yet, a handle that gets one when it does (`createSessionRef`). Spawned children would share the
  * collection's scheduler, which xstate scans whole on every child's stop: hydrating or stopping 1,000 sessions went
  * quadratic (DESIGN-NOTES, "Sessions are the collection's own actors"). The caller starts it (an enqueued action)
  * and stops it when it leaves; stopping the collection stops them all (`owner`).
@@ -37,11 +38,7 @@ function createSession(collection: AnyActorRef, input: SessionInput): SessionAct
     logic: { implementations: { actors: { session: typeof sessionMachine } } };
     options: Pick<ActorOptions<typeof sessionMachine>, 'inspect'>;
   };
-  return createActor(owner.logic.implementations.actors.session, {
-    id: `session:${input.id}`,
-    input,
-    inspect: owner.options.inspect,
-  });
+  return createSessionRef(owner.logic.implementations.actors.session, input, owner.options);
 }
 
 /**

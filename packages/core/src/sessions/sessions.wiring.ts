@@ -3,9 +3,10 @@ import { WppError } from '../backend/backend.errors.js';
 import type { CreateResult, WppBackend } from '../backend/backend.port.js';
 import { withSafeTexts } from '../backend/secrets.js';
 import { sessionMachine } from '../session/session.machine.js';
-import type { SessionRequest } from '../session/session.requests.js';
+import { type SessionRequest, takeAsked } from '../session/session.requests.js';
 import { resolveTimings, type WppTimings } from '../session/session.types.js';
 import { createGate, createLimiter } from './limiter.js';
+import { registerSessionIO } from './session.handle.js';
 import { sessionsMachine } from './sessions.machine.js';
 import type { SessionsRowsEvent, WppSessionsEvent } from './sessions.types.js';
 
@@ -45,16 +46,25 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
   // One `create` at the server at a time, whatever path started it: the gate stays shut until the backend's call
   // settles, also after its caller gave up (aborting a fetch does not stop the server), up to createSettleTimeout.
   const createOne = createGate();
+  // A request through the shared slots, with its own timeout; `controller`, when given, is the caller's own.
+  const ask =
+    <T>(call: (ref: SessionRequest['ref'], signal: AbortSignal) => Promise<T>) =>
+    (input: SessionRequest, signal: AbortSignal, controller?: AbortController) =>
+      limit(signal, () => {
+        input.started?.();
+        return withTimeout(signal, input.timeout, (s) => call(input.ref, s), controller);
+      });
   const request =
     <T>(call: (ref: SessionRequest['ref'], signal: AbortSignal) => Promise<T>) =>
     ({ input, signal }: { input: SessionRequest; signal: AbortSignal }) =>
-      limit(signal, () => {
-        input.started?.();
-        return withTimeout(signal, input.timeout, (s) => call(input.ref, s));
-      });
+      ask(call)(input, signal);
+  const askStatus = ask(backend.getStatus);
   const session = sessionMachine.provide({
     actors: {
-      getStatus: fromPromise(request(backend.getStatus)),
+      // A request the collection asked before the number had a machine is taken over, not asked again.
+      getStatus: fromPromise(({ input, signal }) =>
+        input.asked ? takeAsked(input.asked, signal) : askStatus(input, signal),
+      ),
       start: fromPromise(request(backend.start)),
       create: fromPromise(({ input, signal }) =>
         createOne(signal, (s) => backend.create(input.params, s), input.settleTimeout).then(checkCreated),
@@ -67,6 +77,10 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
       ),
     },
     guards: { hasForget: () => typeof source.forget === 'function' },
+  });
+  // Numbers that need no machine yet ask through the same slots (`createSessionRef`).
+  registerSessionIO(session, {
+    check: (input, controller) => askStatus(input, controller.signal, controller),
   });
   const { rows } = options;
   if (rows && typeof source.readRows !== 'function') {
@@ -127,8 +141,9 @@ function withTimeout<T>(
   signal: AbortSignal,
   ms: number,
   request: (signal: AbortSignal) => Promise<T>,
+  // The caller's own controller (its `signal`), when it has one: one controller less per request.
+  controller = new AbortController(),
 ): Promise<T> {
-  const controller = new AbortController();
   return new Promise<T>((resolve, reject) => {
     const stop = (reason: unknown) => {
       controller.abort(reason);

@@ -1,0 +1,368 @@
+import {
+  type ActorOptions,
+  type AnyActorRef,
+  createActor,
+  type InspectionEvent,
+  type Observer,
+  type SnapshotFrom,
+  type Subscription,
+} from 'xstate';
+import { WppError } from '../backend/backend.errors.js';
+import type { StatusResult } from '../backend/backend.port.js';
+import { scrubSecrets } from '../backend/scrub.js';
+import { initialSessionContext, type SessionMachine } from '../session/session.machine.js';
+import { handOver, type SessionRequest } from '../session/session.requests.js';
+import {
+  resolveTimings,
+  type SessionEvent,
+  type SessionInput,
+  type WppTimings,
+} from '../session/session.types.js';
+import type { SessionActorRef } from './sessions.types.js';
+
+/** How the collection's numbers without a machine ask for a status: as its machines do, through the same slots. */
+export interface SessionIO {
+  /** Runs one status request with its timeout; `controller` is its own (aborting it ends the request). */
+  check(request: SessionRequest, controller: AbortController): Promise<StatusResult>;
+}
+
+// The I/O of each provided session machine (`createSessionsMachine` registers it). A collection whose session
+// machine has none (provided by hand, as some tests do) gives every number a machine.
+const io = new WeakMap<object, SessionIO>();
+
+/** Lets the collection hold numbers of this session machine without a machine while they need none. */
+export function registerSessionIO(machine: SessionMachine, sessionIO: SessionIO): void {
+  io.set(machine, sessionIO);
+}
+
+type Snapshot = SnapshotFrom<SessionMachine>;
+
+// The states a number can be in without a machine, as its machine's state values.
+const PHASES = {
+  checking: { checking: 'requesting' },
+  connected: { connected: 'idle' },
+  rechecking: { connected: 'rechecking' },
+  offline: { disconnected: 'idle' },
+  offlineRechecking: { disconnected: 'rechecking' },
+} as const;
+type Phase = keyof typeof PHASES;
+
+/** A status request of a number without a machine: its answer (or failure), and how to abort it. */
+interface Request {
+  controller: AbortController;
+  answer: Promise<StatusResult>;
+}
+
+/**
+ * A saved number as the collection holds it: without a machine while it is checked, connected or offline (its
+ * background re-checks included), as nearly every number is nearly all the time; with its own session actor from
+ * the moment anything else happens (a QR, "still starting", a failed check, a command that does something). The
+ * rules are the machine's own for those states (`session.machine.ts`: `checking`, `connected`, `disconnected`);
+ * `getSnapshot` answers with what the machine would hold there (`resolveState`), so views, `can`, tags, observers
+ * and the tabs see the actor it stands for. An answer that needs the machine is handed to it, not asked again.
+ */
+class SessionHandle {
+  readonly id: string;
+  private phase: Phase = 'checking';
+  private stopped = false;
+  private record: NonNullable<SessionInput['record']>;
+  private sole: boolean;
+  private hidden: boolean;
+  private lastKnown: SessionInput['lastKnown'];
+  private lastCheckedAt: number | null = null;
+  private detail: string | null = null;
+  /** The backend last called the number offline (the machine's `reason: 'offline'`, kept while it is checked). */
+  private offline = false;
+  /** Background re-checks of an offline number that failed in a row (the machine's `attempt` there). */
+  private attempt = 0;
+  private request: Request | null = null;
+  private started = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private actor: SessionActorRef | null = null;
+  private snapshot: Snapshot | null = null;
+  private readonly observers = new Set<Observer<Snapshot>>();
+  private readonly timings: WppTimings;
+
+  constructor(
+    private readonly machine: SessionMachine,
+    private readonly sessionIO: SessionIO,
+    private readonly input: SessionInput & { record: NonNullable<SessionInput['record']> },
+    private readonly options: Pick<ActorOptions<SessionMachine>, 'inspect'>,
+  ) {
+    this.id = `session:${input.id}`;
+    this.record = input.record;
+    this.sole = input.sole ?? false;
+    this.hidden = input.hidden ?? false;
+    this.lastKnown = input.lastKnown ?? null;
+    this.timings = resolveTimings(input.timings);
+  }
+
+  start(): this {
+    if (this.stopped || this.actor || this.request) return this;
+    this.inspect({ type: 'xstate.init' });
+    this.ask('checking');
+    return this;
+  }
+
+  stop(): this {
+    if (this.stopped) return this;
+    this.drop();
+    this.stopped = true;
+    this.snapshot = null;
+    if (this.actor) this.actor.stop();
+    else for (const observer of [...this.observers]) observer.complete?.();
+    this.observers.clear();
+    return this;
+  }
+
+  getSnapshot(): Snapshot {
+    if (this.actor) return this.actor.getSnapshot();
+    this.snapshot ??= this.resolve();
+    return this.snapshot;
+  }
+
+  subscribe(
+    next: Observer<Snapshot> | ((snapshot: Snapshot) => void),
+    error?: (error: unknown) => void,
+    complete?: () => void,
+  ): Subscription {
+    const observer: Observer<Snapshot> = typeof next === 'function' ? { next, error, complete } : next;
+    this.observers.add(observer);
+    return { unsubscribe: () => this.observers.delete(observer) };
+  }
+
+  send(event: SessionEvent): void {
+    if (this.actor) {
+      this.actor.send(event as never);
+      return;
+    }
+    if (this.stopped) return;
+    switch (event.type) {
+      case 'session.update':
+        // As the machine's `updateRecord`: a list never turns a session into another number.
+        if (event.record.integrationId !== this.record.integrationId) return;
+        this.record = event.record;
+        this.sole = event.sole ?? this.sole;
+        break;
+      case 'session.visibility':
+        this.hidden = event.hidden;
+        break;
+      case 'session.lastKnown':
+        this.lastKnown = event.lastKnown;
+        break;
+      case 'session.check':
+        // Connected: re-checked in place (it keeps showing connected); offline: checked again; checking: ignored.
+        if (this.phase === 'checking') return;
+        this.ask(this.phase === 'connected' || this.phase === 'rechecking' ? 'rechecking' : 'checking');
+        break;
+      default:
+        // A command its machine would ignore now changes nothing; any other needs the machine, which leaves the
+        // state this handle is in (so a background check running is dropped, as leaving the state aborts it).
+        if (this.getSnapshot().can(event as never)) this.materialize(null).send(event as never);
+        return;
+    }
+    this.changed(event);
+  }
+
+  /** How xstate's `sendTo` delivers (the collection's actions send with it). */
+  _send(event: SessionEvent): void {
+    this.send(event);
+  }
+
+  private resolve(): Snapshot {
+    const snapshot = this.machine.resolveState({
+      value: PHASES[this.phase],
+      context: {
+        ...initialSessionContext(this.input),
+        record: this.record,
+        sole: this.sole,
+        hidden: this.hidden,
+        lastKnown: this.lastKnown ?? null,
+        lastCheckedAt: this.lastCheckedAt,
+        detail: this.detail,
+        reason: this.offline ? 'offline' : null,
+        attempt: this.attempt,
+        checkDeadlineArmed: this.request !== null && this.started,
+      },
+    });
+    // A snapshot's methods read `this`: a copy keeps them working.
+    return this.stopped ? ({ ...snapshot, status: 'stopped', output: undefined } as Snapshot) : snapshot;
+  }
+
+  /**
+   * Asks for the status in `phase`. The state's deadline (`checkTimeout`) and the request's own timeout both run
+   * from the slot: the shorter ends it, and when that is the state's, it fails as the machine's deadline does.
+   */
+  private ask(phase: 'checking' | 'rechecking' | 'offlineRechecking'): void {
+    this.drop();
+    this.phase = phase;
+    const controller = new AbortController();
+    this.started = false;
+    const { checkTimeout, requestTimeout } = this.timings;
+    // Current before it is asked: the slot may be free, and `started` then runs at once.
+    const request: Request = { controller, answer: null as unknown as Promise<StatusResult> };
+    this.request = request;
+    request.answer = this.sessionIO
+      .check(
+        {
+          ref: { integrationId: this.record.integrationId, accountNumber: this.record.accountNumber },
+          timeout: Math.min(checkTimeout, requestTimeout),
+          started: () => {
+            if (this.request !== request) return;
+            this.started = true;
+            this.changed({ type: 'session.requestStarted' });
+          },
+        },
+        controller,
+      )
+      .catch((error: unknown) => {
+        const deadline =
+          checkTimeout <= requestTimeout && error instanceof WppError && error.code === 'timeout';
+        if (!deadline) throw error;
+        throw new WppError(
+          'deadline_exceeded',
+          phase === 'checking' ? 'The status did not settle in time' : 'The status check took too long',
+        );
+      });
+    request.answer.then(
+      (status) => this.answered(request, status),
+      () => this.answered(request, null),
+    );
+  }
+
+  /** Where an answer (or a failure) leads: the routes of the machine's `checking`, `connected` and `disconnected`. */
+  private answered(request: Request, answer: StatusResult | null): void {
+    if (this.request !== request) return;
+    this.request = null;
+    const { phase } = this;
+    const status = answer?.status;
+    if (status === 'connected' || status === 'disconnected') {
+      this.lastCheckedAt = Date.now();
+      this.detail = answer && 'detail' in answer && answer.detail ? scrubSecrets(answer.detail) : null;
+      this.attempt = 0;
+      this.offline = status === 'disconnected';
+      this.rest(this.offline ? 'offline' : 'connected');
+    } else if (phase === 'offlineRechecking' && status !== 'qr_issued') {
+      // A failed (or unsettled) background check of an offline number changes nothing the admin sees.
+      this.attempt += 1;
+      this.rest('offline');
+    } else {
+      this.materialize(request);
+      return;
+    }
+    this.changed(
+      answer ? { type: 'xstate.done.actor.status', output: answer } : { type: 'xstate.error.actor.status' },
+    );
+  }
+
+  /** Connected or offline: re-checked in the background after `recheckInterval`, while the page is shown. */
+  private rest(phase: 'connected' | 'offline'): void {
+    this.phase = phase;
+    const { recheckInterval, retryAttempts } = this.timings;
+    if (recheckInterval <= 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.hidden || this.actor || this.stopped) return;
+      if (this.phase === 'connected') this.ask('rechecking');
+      // Background checks of an offline number stop after retryAttempts failures in a row.
+      else if (this.phase === 'offline' && this.attempt <= retryAttempts) this.ask('offlineRechecking');
+      else return;
+      this.changed({ type: 'xstate.after.recheckInterval' });
+    }, recheckInterval);
+  }
+
+  /**
+   * The session's own actor, with everything this handle knew: in the state it showed, or checking with `request`
+   * handed over, its answer routed as any answer (not asked again). A command in the first check also hands the
+   * running request over: the machine goes on waiting for it, and aborts it when it leaves `checking`.
+   */
+  private materialize(answered: Request | null): SessionActorRef {
+    if (this.actor) return this.actor;
+    const request = answered ?? (this.phase === 'checking' ? this.request : null);
+    if (request) {
+      this.request = null;
+      handOver(this.record, request);
+    }
+    this.drop();
+    const actor = createActor(this.machine, {
+      id: this.id,
+      input: {
+        ...this.input,
+        record: this.record,
+        sole: this.sole,
+        hidden: this.hidden,
+        lastKnown: this.lastKnown,
+        checked: {
+          at: this.lastCheckedAt,
+          detail: this.detail,
+          offline: this.offline,
+          attempt: this.attempt,
+        },
+      },
+      inspect: this.options.inspect,
+    });
+    this.actor = actor;
+    this.snapshot = null;
+    actor.subscribe({
+      next: (snapshot) => {
+        for (const observer of [...this.observers]) observer.next?.(snapshot);
+      },
+      error: (error) => {
+        for (const observer of [...this.observers]) observer.error?.(error);
+      },
+      complete: () => {
+        for (const observer of [...this.observers]) observer.complete?.();
+      },
+    });
+    actor.start();
+    return actor;
+  }
+
+  /** Stops what runs without a machine: the request and the re-check timer. */
+  private drop(): void {
+    this.request?.controller.abort();
+    this.request = null;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Tells observers (and the inspector) what `event` changed, as an actor would. */
+  private changed(event: { type: string; output?: unknown }): void {
+    this.snapshot = null;
+    this.inspect(event);
+    if (this.observers.size === 0) return;
+    const snapshot = this.getSnapshot();
+    for (const observer of [...this.observers]) observer.next?.(snapshot);
+  }
+
+  /** The inspector sees a number without a machine as the actor it stands for: its events and snapshots. */
+  private inspect(event: { type: string; output?: unknown }): void {
+    const { inspect } = this.options;
+    if (!inspect) return;
+    const emit = (inspection: InspectionEvent) =>
+      typeof inspect === 'function' ? inspect(inspection) : inspect.next?.(inspection);
+    const actorRef = this as unknown as AnyActorRef;
+    const rootId = this.id;
+    if (event.type === 'xstate.init') emit({ type: '@xstate.actor', actorRef, rootId });
+    emit({ type: '@xstate.event', sourceRef: undefined, actorRef, event, rootId });
+    emit({ type: '@xstate.snapshot', actorRef, event, snapshot: this.getSnapshot(), rootId });
+  }
+}
+
+/**
+ * A session for the collection: a saved, usable row of a collection wired to a backend starts without a machine
+ * (`SessionHandle`); anything else (a number to create, an unusable row, a number adopted from another tab) gets its
+ * actor at once. Not started.
+ */
+export function createSessionRef(
+  machine: SessionMachine,
+  input: SessionInput,
+  options: Pick<ActorOptions<SessionMachine>, 'inspect'>,
+): SessionActorRef {
+  const sessionIO = io.get(machine);
+  const { record } = input;
+  if (sessionIO && record && record.invalid === null && !input.isNew && !input.create) {
+    return new SessionHandle(machine, sessionIO, { ...input, record }, options) as unknown as SessionActorRef;
+  }
+  return createActor(machine, { id: `session:${input.id}`, input, inspect: options.inspect });
+}

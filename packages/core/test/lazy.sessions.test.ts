@@ -1,0 +1,194 @@
+/**
+ * Numbers without a machine (`createSessionRef`) must be indistinguishable from numbers with one. Two collections run
+ * side by side on two identical simulated backends, under one fake clock: one as the library builds it (saved numbers
+ * start without a machine), one whose session machine is re-provided, so every number gets its own actor at once.
+ * After every step of a random run (time passing, numbers scanned or dropped behind the library's back, faults,
+ * commands, refreshes, the page hidden and shown) both show the same views, told the same events, and made the same
+ * calls to their backends.
+ */
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createActor } from 'xstate';
+import {
+  createSessionsMachine,
+  createWppSessions,
+  sessionsView,
+  sessionView,
+  type WppSessionsEvent,
+} from '../src/index.js';
+import { SESSION_COMMANDS } from '../src/session/session.types.js';
+import { createSimulatedBackend, type SimulatedFault, type SimulatedOperation } from '../src/testing.js';
+import { takeActorErrors, watch } from './machine.harness.js';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  // Backoff jitter: the same delays in both collections.
+  vi.spyOn(Math, 'random').mockReturnValue(0.5);
+});
+
+afterEach(() => {
+  expect(takeActorErrors()).toEqual([]);
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+const TIMINGS = {
+  requestTimeout: 3_000,
+  checkTimeout: 5_000,
+  recheckInterval: 4_000,
+  qrPollInterval: 1_000,
+  pendingPollInterval: 1_000,
+  qrTimeout: 20_000,
+  retryBaseDelay: 500,
+  retryMaxDelay: 4_000,
+  retryAttempts: 2,
+};
+
+type State = 'connected' | 'offline' | 'qr';
+type FaultKind = 'none' | 'server' | 'unauthorized' | 'hang' | 'malformed';
+type Step =
+  | { kind: 'wait'; ms: number }
+  | { kind: 'scan' | 'drop'; n: number }
+  | { kind: 'fault'; operation: SimulatedOperation; fault: FaultKind }
+  | { kind: 'command'; n: number; type: (typeof SESSION_COMMANDS)[number] }
+  | { kind: 'refresh' }
+  | { kind: 'visibility'; hidden: boolean };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('wait' as const),
+      ms: fc.constantFrom(0, 60, 700, 2_100, 4_100, 9_000),
+    }),
+  },
+  fc.record({ kind: fc.constantFrom('scan' as const, 'drop' as const), n: fc.nat(5) }),
+  fc.record({
+    kind: fc.constant('fault' as const),
+    operation: fc.constantFrom<SimulatedOperation>('getStatus', 'start', 'listSessions', 'disconnect'),
+    fault: fc.constantFrom<FaultKind>('none', 'none', 'server', 'unauthorized', 'hang', 'malformed'),
+  }),
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('command' as const),
+      n: fc.nat(5),
+      type: fc.constantFrom(...SESSION_COMMANDS),
+    }),
+  },
+  fc.record({ kind: fc.constant('refresh' as const) }),
+  fc.record({ kind: fc.constant('visibility' as const), hidden: fc.boolean() }),
+);
+
+function faultOf(kind: FaultKind): SimulatedFault | null {
+  if (kind === 'none') return null;
+  if (kind === 'hang' || kind === 'malformed') return { kind };
+  return { kind: 'error', code: kind };
+}
+
+/** One side of the comparison: a backend, a collection on it, and what it told. */
+function side(states: State[], eager: boolean) {
+  const faults = new Map<SimulatedOperation, FaultKind>();
+  const backend = createSimulatedBackend({
+    latency: 50,
+    sessions: states.map((state) => ({ state })),
+    fault: (operation) => faultOf(faults.get(operation) ?? 'none'),
+  });
+  const events: WppSessionsEvent[] = [];
+  let actor: ReturnType<typeof createWppSessions>;
+  if (eager) {
+    const wired = createSessionsMachine(backend);
+    // Re-provided: a session machine the collection holds no I/O for, so every number gets its actor at once.
+    const machine = wired.provide({ actors: { session: wired.implementations.actors.session.provide({}) } });
+    actor = createActor(machine, { input: { timings: TIMINGS } }) as unknown as typeof actor;
+  } else {
+    actor = createWppSessions(backend, { timings: TIMINGS });
+  }
+  actor.on('*', (event) => events.push(event));
+  watch(actor);
+  actor.start();
+  const accounts = () =>
+    backend.savedRows().map((row) => String((row.settings as { wppAccountNumber: string }).wppAccountNumber));
+  return {
+    actor,
+    backend,
+    events,
+    apply(s: Step) {
+      const { context } = actor.getSnapshot();
+      if (s.kind === 'scan' || s.kind === 'drop') {
+        const account = accounts()[s.n % Math.max(1, accounts().length)];
+        if (account) backend[s.kind](account);
+      } else if (s.kind === 'fault') faults.set(s.operation, s.fault);
+      else if (s.kind === 'command') {
+        const id = context.ids[s.n % Math.max(1, context.ids.length)];
+        if (id) context.refs[id]!.send({ type: s.type });
+      } else if (s.kind === 'refresh') actor.send({ type: 'sessions.refresh' });
+      else if (s.kind === 'visibility') actor.send({ type: 'sessions.visibility', hidden: s.hidden });
+    },
+    seen() {
+      const snapshot = actor.getSnapshot();
+      const { refs, ids } = snapshot.context;
+      return {
+        collection: sessionsView(snapshot),
+        sessions: ids.map((id) => sessionView(refs[id]!.getSnapshot())),
+        calls: backend.stats().calls,
+      };
+    },
+  };
+}
+
+describe('numbers without a machine', () => {
+  it('show, tell and ask exactly what numbers with one do, step by step', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom<State>('connected', 'connected', 'offline', 'qr'), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        fc.array(step, { minLength: 1, maxLength: 25 }),
+        async (states, steps) => {
+          vi.setSystemTime(Date.UTC(2026, 0, 1));
+          const lazy = side(states, false);
+          const eager = side(states, true);
+          try {
+            await vi.advanceTimersByTimeAsync(200);
+            expect(lazy.seen()).toEqual(eager.seen());
+            for (const s of steps) {
+              lazy.apply(s);
+              eager.apply(s);
+              await vi.advanceTimersByTimeAsync(s.kind === 'wait' ? s.ms : 0);
+              expect(lazy.seen()).toEqual(eager.seen());
+              expect(lazy.events).toEqual(eager.events);
+            }
+          } finally {
+            lazy.actor.stop();
+            eager.actor.stop();
+          }
+        },
+      ),
+      { numRuns: Number(process.env.LAZY_RUNS ?? 60) },
+    );
+  }, 300_000);
+
+  it('are mostly without a machine: a connected or offline number has none until it needs one', async () => {
+    const backend = createSimulatedBackend({
+      latency: 10,
+      sessions: [{ state: 'connected' }, { state: 'offline' }, { state: 'qr' }],
+    });
+    const actor = createWppSessions(backend, { timings: TIMINGS }).start();
+    await vi.advanceTimersByTimeAsync(100);
+    const { ids, refs } = actor.getSnapshot().context;
+    // White-box: a handle's machine, once it has one (a session created with a machine is no handle).
+    const machineOf = (id: string) => (refs[id] as unknown as { actor?: object | null }).actor;
+    const machineless = ids.map((id) => machineOf(id) === null);
+    expect(machineless).toEqual([true, true, false]);
+    // A command that does something gives the number its machine; the collection keeps the same ref.
+    const offline = refs[ids[1]!]!;
+    offline.send({ type: 'session.reconnect' });
+    expect(actor.getSnapshot().context.refs[ids[1]!]).toBe(offline);
+    expect(machineOf(ids[1]!)).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sessionView(offline.getSnapshot()).status).toBe('qr_issued');
+    actor.stop();
+  });
+});
