@@ -6,20 +6,21 @@ import {
   type WppTimings,
 } from '@wpp-sessions/core';
 import { STATUS_TABLE } from '@wpp-sessions/core/normalize';
+import { createScriptedBackend } from '@wpp-sessions/core/testing';
 import fc from 'fast-check';
 import { vi } from 'vitest';
 import type { AnyActorRef } from 'xstate';
-import { mulberry32 } from './prng.js';
-import { createProbe, type ProbeFigures } from './probe.js';
-import { countUnhandledRejections, flushRejections } from './rejections.js';
 import {
-  createScriptedBackend,
+  createOutcomePlayer,
   type FinalMode,
   type Outcome,
   type RowEdit,
   type RowSpec,
   SECRET_MARKER,
-} from './scripted.backend.js';
+} from './outcome.player.js';
+import { mulberry32 } from './prng.js';
+import { createProbe, type ProbeFigures } from './probe.js';
+import { countUnhandledRejections, flushRejections } from './rejections.js';
 import { createWatcher, type WatcherFigures } from './watcher.js';
 
 /** One thing that happens in a scenario: an admin command, another admin's change, or time passing. */
@@ -318,7 +319,8 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const unhandledBefore = unhandledCount();
   const random = vi.spyOn(Math, 'random').mockImplementation(mulberry32(scenario.seed));
   const timings = { ...DEFAULT_TIMINGS, ...scenario.timings };
-  const scripted = createScriptedBackend({ rows: scenario.rows, outcomes: scenario.outcomes });
+  const player = createOutcomePlayer({ rows: scenario.rows, outcomes: scenario.outcomes });
+  const scripted = createScriptedBackend({ respond: player.respond });
   const probe = createProbe(scripted.backend);
   const watcher = createWatcher({ timings, probe, secret: (text) => text.includes(SECRET_MARKER) });
   const violations: string[] = [];
@@ -400,20 +402,20 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
           break;
         }
         case 'addRow':
-          scripted.addRow(step.row);
+          player.addRow(step.row);
           break;
         case 'removeRow':
-          scripted.removeNth(step.index);
+          player.removeNth(step.index);
           break;
         case 'editRow':
-          scripted.editNth(step.index, step.edit);
+          player.editNth(step.index, step.edit);
           break;
       }
       await advance(0);
     }
 
     // No more admin commands: the backend hangs, says "starting" forever, or fails. Everything must come to rest.
-    scripted.settle(scenario.final);
+    player.settle(scenario.final);
     // Each session's request may wait for every other session's, each ended by requestTimeout at the latest.
     const queue = Math.ceil(watcher.figures().sessions / scenario.concurrency) * timings.requestTimeout;
     const rest = restBound(timings, queue);

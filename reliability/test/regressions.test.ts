@@ -1,5 +1,7 @@
 import { createWppSessions, type StatusResult, type WppBackend } from '@wpp-sessions/core';
+import { createScriptedBackend } from '@wpp-sessions/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createOutcomePlayer } from '../support/outcome.player.js';
 import { report } from '../support/report.js';
 import { runScenario, type Scenario } from '../support/scenario.js';
 
@@ -136,13 +138,14 @@ describe('regressions found by the property test', () => {
   }
 
   it('retryAttempts 0 (no automatic retry) is a valid setting: a failed check waits for the admin', async (context) => {
-    const scripted = (await import('../support/scripted.backend.js')).createScriptedBackend({
+    const player = createOutcomePlayer({
       rows: [{ name: 'A', primary: true, shape: 'ok' }],
       outcomes: [
         { kind: 'ok', word: 'connected', qr: null, latency: 0 },
         { kind: 'http', status: 503, latency: 0 },
       ],
     });
+    const scripted = createScriptedBackend({ respond: player.respond });
     const actor = createWppSessions(scripted.backend, { timings: { retryAttempts: 0 } }).start();
     await vi.advanceTimersByTimeAsync(10_000);
     const session = Object.values(actor.getSnapshot().context.refs)[0]!.getSnapshot();

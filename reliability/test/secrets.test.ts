@@ -1,11 +1,11 @@
 import { createWppSessions, sessionsView, sessionView, WppError } from '@wpp-sessions/core';
 import { normalizeQr, parseSessionList } from '@wpp-sessions/core/normalize';
-import { createSimulatedBackend } from '@wpp-sessions/core/testing';
+import { createScriptedBackend, createSimulatedBackend } from '@wpp-sessions/core/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createOutcomePlayer, SECRET_MARKER } from '../support/outcome.player.js';
 import { createProbe } from '../support/probe.js';
 import { report } from '../support/report.js';
-import { createScriptedBackend, SECRET_MARKER } from '../support/scripted.backend.js';
 import { findString } from '../support/secrets.js';
 import { createWatcher } from '../support/watcher.js';
 
@@ -169,13 +169,14 @@ describe('names and secrets in views and inspection events', () => {
   });
 
   it('an oversized QR from the backend turns the session into an error that says why', async (context) => {
-    const scripted = createScriptedBackend({
+    const player = createOutcomePlayer({
       rows: [{ name: 'A', primary: true, shape: 'ok' }],
       outcomes: [
         { kind: 'ok', word: 'connected', qr: null, latency: 0 },
         { kind: 'ok', word: 'qr_issued', qr: `2@${'x'.repeat(5_000)}`, latency: 0 },
       ],
     });
+    const scripted = createScriptedBackend({ respond: player.respond });
     const actor = createWppSessions(scripted.backend, { timings: { retryAttempts: 0 } }).start();
     await vi.advanceTimersByTimeAsync(10);
     const id = actor.getSnapshot().context.ids[0]!;

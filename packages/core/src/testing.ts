@@ -1,7 +1,8 @@
 /**
- * `@wpp-sessions/core/testing`: test doubles. An in-memory `WppBackend` with latency, faults and QR scans, and the
- * simulated WPP platform behind the local backend, and in-memory Web Locks and `BroadcastChannel` for the tabs. For tests, demos and benchmarks; an app's production bundle
- * never needs it.
+ * `@wpp-sessions/core/testing`: test doubles. An in-memory `WppBackend` with latency, faults and QR scans; the
+ * simulated WPP platform behind the local backend; a scripted `WppBackend` whose calls the test (or a responder)
+ * answers one by one; in-memory Web Locks and `BroadcastChannel` for the tabs. For tests, demos and benchmarks; an
+ * app's production bundle never needs it.
  *
  * @example
  * ```ts
@@ -14,6 +15,15 @@
  *
  * @packageDocumentation
  */
+export type {
+  ScriptedAnswer,
+  ScriptedBackend,
+  ScriptedBackendOptions,
+  ScriptedCall,
+  ScriptedOperation,
+  ScriptedResponder,
+} from './simulated/scripted.backend.js';
+export { createScriptedBackend } from './simulated/scripted.backend.js';
 export type {
   SimulatedBackend,
   SimulatedBackendOptions,

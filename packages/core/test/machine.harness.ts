@@ -1,6 +1,6 @@
 /**
- * Test harness of the machine tests: a scripted `WppBackend` whose every answer the test gives by hand, the
- * session machine provided with any backend, a recorder that stands in for the collection, and a watcher that
+ * Test harness of the machine tests: core's scripted `WppBackend` (every answer given by hand), the session machine
+ * provided with any backend, a recorder that stands in for the collection, and a watcher that
  * collects every snapshot and every error an actor reports.
  */
 
@@ -15,95 +15,16 @@ import {
   type Subscription,
 } from 'xstate';
 import type { QrValue } from '../src/backend/qr.js';
-import {
-  type CreateResult,
-  type SessionRecord,
-  type SessionRef,
-  type StatusResult,
-  sessionMachine,
-  type WppBackend,
-  WppError,
-} from '../src/index.js';
+import { type SessionRecord, sessionMachine, type WppBackend, WppError } from '../src/index.js';
 import type { SessionInput, SessionParentEvent } from '../src/session/session.types.js';
 
-/** A backend operation. */
-export type Operation = Exclude<keyof WppBackend, 'readRows'>;
-
-/** One call made to the scripted backend; it stays open until the test answers it. */
-export interface ScriptedCall {
-  operation: Operation;
-  ref: SessionRef | null;
-  signal: AbortSignal;
-  /** `Date.now()` when the call started (fake timers make this virtual time). */
-  startedAt: number;
-  settled: boolean;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
-/**
- * A `WppBackend` that answers nothing by itself: every call waits until the test resolves or rejects it. It does
- * NOT reject when its signal aborts, so a test can deliver a late answer to an aborted call and check that the
- * machine ignores it.
- */
-export function createScriptedBackend() {
-  const calls: ScriptedCall[] = [];
-
-  function call<T>(operation: Operation, ref: SessionRef | null, signal: AbortSignal): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const entry: ScriptedCall = {
-        operation,
-        ref,
-        signal,
-        startedAt: Date.now(),
-        settled: false,
-        resolve: (value) => {
-          entry.settled = true;
-          resolve(value as T);
-        },
-        reject: (error) => {
-          entry.settled = true;
-          reject(error);
-        },
-      };
-      calls.push(entry);
-    });
-  }
-
-  const backend: WppBackend = {
-    listSessions: (signal) => call<SessionRecord[]>('listSessions', null, signal),
-    getStatus: (ref, signal) => call<StatusResult>('getStatus', ref, signal),
-    getQr: (ref, signal) => call<QrValue | null>('getQr', ref, signal),
-    create: (_params, signal) => call<CreateResult>('create', null, signal),
-    start: (ref, signal) => call<StatusResult>('start', ref, signal),
-    disconnect: (ref, signal) => call<void>('disconnect', ref, signal),
-  };
-
-  /** Calls still waiting for an answer and not aborted, optionally of some operations. */
-  function open(...operations: Operation[]): ScriptedCall[] {
-    return calls.filter(
-      (c) => !c.settled && !c.signal.aborted && (operations.length === 0 || operations.includes(c.operation)),
-    );
-  }
-
-  return {
-    backend,
-    calls,
-    open,
-    /** How many calls of an operation were made. */
-    count: (operation: Operation) => calls.filter((c) => c.operation === operation).length,
-    /** The only open call (of the given operations); throws when there is none or more than one. */
-    only(...operations: Operation[]): ScriptedCall {
-      const found = open(...operations);
-      if (found.length !== 1) {
-        throw new Error(`expected one open ${operations.join('|') || 'call'}, found ${found.length}`);
-      }
-      return found[0]!;
-    },
-  };
-}
-
-export type ScriptedBackend = ReturnType<typeof createScriptedBackend>;
+// The scripted backend is core's shared test double (`/testing`); the machine tests answer its calls by hand.
+export {
+  createScriptedBackend,
+  type ScriptedBackend,
+  type ScriptedCall,
+  type ScriptedOperation,
+} from '../src/testing.js';
 
 /** The session machine with its actors provided by `backend` (without the collection's concurrency limit). */
 export function sessionMachineFor(backend: WppBackend) {

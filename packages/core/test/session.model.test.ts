@@ -4,6 +4,7 @@ import { type AnyStateMachine, createMachine, type SnapshotFrom, type StateNode 
 import {
   createWppSessions,
   type SessionRecord,
+  type StatusResult,
   sessionMachine,
   sessionsView,
   type WppTimings,
@@ -118,11 +119,11 @@ function createSut(mutate?: Mutation) {
     await vi.advanceTimersByTimeAsync(ms);
   }
 
-  const status = (value: unknown) => async () => {
+  const status = (value: StatusResult | (() => StatusResult)) => async () => {
     (await openCall('getStatus', 'start')).resolve(typeof value === 'function' ? value() : value);
     await flush();
   };
-  const created = (makeStatus: () => unknown) => async () => {
+  const created = (makeStatus: () => StatusResult) => async () => {
     (await openCall('create')).resolve({ record: makeRecord(), status: makeStatus() });
     await flush();
   };

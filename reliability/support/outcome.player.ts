@@ -1,12 +1,7 @@
-import {
-  type CreateResult,
-  type SessionRef,
-  type StatusResult,
-  type WppBackend,
-  WppError,
-  type WppErrorCode,
-} from '@wpp-sessions/core';
+import type { SessionRef, StatusResult, WppErrorCode } from '@wpp-sessions/core';
+import { WppError } from '@wpp-sessions/core';
 import { normalizeQr, parseSessionList, statusMeaning } from '@wpp-sessions/core/normalize';
+import type { ScriptedAnswer, ScriptedCall } from '@wpp-sessions/core/testing';
 
 /**
  * What one backend call does. Calls take outcomes from the script in order (round-robin), so a run is a pure
@@ -76,19 +71,22 @@ function httpCode(status: number): WppErrorCode {
 }
 
 /**
- * A `WppBackend` that follows a script of outcomes, over rows in the user's `messenger_integrations` shape with
- * full API keys (so a leak is visible). Rows are read when a list request starts (the server reads, then the answer
- * travels); `create` saves its row when it starts unless the answer is a 4xx or a network failure (the user's
- * wpp-create saves before it waits for the QR); `disconnect` deletes when it starts on a 2xx.
+ * Answers the calls of core's scripted backend (`createScriptedBackend` in `@wpp-sessions/core/testing`) from a
+ * script of outcomes, over rows in the user's `messenger_integrations` shape with full API keys (so a leak is
+ * visible). Rows are read when a list request starts (the server reads, then the answer travels); `create` saves its
+ * row when it starts unless the answer is a 4xx or a network failure (the user's wpp-create saves before it waits for
+ * the QR); `disconnect` deletes when it starts on a 2xx. Every outcome ends when the caller aborts, as a `fetch` does.
  *
  * @example
  * ```ts
- * const scripted = createScriptedBackend({ rows: [{ name: 'A', primary: true, shape: 'ok' }],
+ * const player = createOutcomePlayer({ rows: [{ name: 'A', primary: true, shape: 'ok' }],
  *   outcomes: [{ kind: 'ok', word: 'connected', qr: null, latency: 100 }] });
+ * const scripted = createScriptedBackend({ respond: player.respond });
  * const actor = createWppSessions(scripted.backend).start();
+ * player.removeNth(0); // another admin deletes the row
  * ```
  */
-export function createScriptedBackend(options: { rows: RowSpec[]; outcomes: Outcome[] }) {
+export function createOutcomePlayer(options: { rows: RowSpec[]; outcomes: Outcome[] }) {
   const rows: Array<Record<string, unknown>> = [];
   let counter = 0;
   let callIndex = 0;
@@ -188,53 +186,55 @@ export function createScriptedBackend(options: { rows: RowSpec[]; outcomes: Outc
     }
   }
 
-  async function status(ref: SessionRef, signal: AbortSignal): Promise<StatusResult> {
-    const outcome = next();
+  async function status(outcome: Outcome, ref: SessionRef, signal: AbortSignal): Promise<StatusResult> {
     const exists = findRow(ref.integrationId) !== undefined;
     const ok = await play(outcome, signal);
     if (!exists) throw new WppError('not_found', 'WPP integration not found');
     return toStatus(ok);
   }
 
-  const backend: WppBackend = {
-    async listSessions(signal) {
-      const outcome = next();
-      const snapshot = structuredClone(rows);
-      await play(outcome, signal);
-      return parseSessionList(snapshot);
-    },
-    getStatus: status,
-    start: status,
-    async getQr(ref, signal) {
-      const outcome = next();
-      const ok = await play(outcome, signal);
-      if (!findRow(ref.integrationId)) throw new WppError('not_found', 'WPP integration not found');
-      return normalizeQr(ok.qr);
-    },
-    async create(_params, signal): Promise<CreateResult> {
-      const outcome = next();
-      const saves =
-        outcome.kind === 'hang' ||
-        outcome.kind === 'ok' ||
-        outcome.kind === 'malformed' ||
-        (outcome.kind === 'http' && (outcome.status >= 500 || outcome.status === 408));
-      const row = saves ? addRow({ name: 'WhatsApp (WPP)', primary: false, shape: 'ok' }) : null;
-      const ok = await play(outcome, signal);
-      // As the Supabase adapter: the new number's record is read back; a row edited away meanwhile is an error.
-      const record = parseSessionList([structuredClone(row)])[0];
-      if (!record)
-        throw new WppError('bad_response', 'wpp-create reported a number, but no saved row has it');
-      return { record, status: toStatus(ok) };
-    },
-    async disconnect(ref, signal) {
-      const outcome = next();
-      if (outcome.kind === 'ok') removeRow(ref.integrationId);
-      await play(outcome, signal);
-    },
-  };
+  /** One call's answer: takes the next outcome and the rows as the call starts, then plays the outcome. */
+  async function respond(call: ScriptedCall): Promise<ScriptedAnswer> {
+    const outcome = next();
+    const { signal } = call;
+    switch (call.operation) {
+      case 'listSessions': {
+        const snapshot = structuredClone(rows);
+        await play(outcome, signal);
+        return parseSessionList(snapshot);
+      }
+      case 'getStatus':
+      case 'start':
+        return status(outcome, call.ref!, signal);
+      case 'getQr': {
+        const ok = await play(outcome, signal);
+        if (!findRow(call.ref!.integrationId)) throw new WppError('not_found', 'WPP integration not found');
+        return normalizeQr(ok.qr);
+      }
+      case 'create': {
+        const saves =
+          outcome.kind === 'hang' ||
+          outcome.kind === 'ok' ||
+          outcome.kind === 'malformed' ||
+          (outcome.kind === 'http' && (outcome.status >= 500 || outcome.status === 408));
+        const row = saves ? addRow({ name: 'WhatsApp (WPP)', primary: false, shape: 'ok' }) : null;
+        const ok = await play(outcome, signal);
+        // As the Supabase adapter: the new number's record is read back; a row edited away meanwhile is an error.
+        const record = parseSessionList([structuredClone(row)])[0];
+        if (!record)
+          throw new WppError('bad_response', 'wpp-create reported a number, but no saved row has it');
+        return { record, status: toStatus(ok) };
+      }
+      case 'disconnect':
+        if (outcome.kind === 'ok') removeRow(call.ref!.integrationId);
+        await play(outcome, signal);
+        return;
+    }
+  }
 
   return {
-    backend,
+    /** The responder to give `createScriptedBackend`. */
+    respond,
     /** Stops following the script: from now on every call hangs, answers "starting", or fails with 503. */
     settle(final: FinalMode) {
       mode = final;
