@@ -12,6 +12,7 @@ import { createActor } from 'xstate';
 import {
   createSessionsMachine,
   createWppSessions,
+  type sessionMachine,
   sessionsView,
   sessionView,
   type WppSessionsEvent,
@@ -99,7 +100,8 @@ function side(states: State[], eager: boolean) {
   if (eager) {
     const wired = createSessionsMachine(backend);
     // Re-provided: a session machine the collection holds no I/O for, so every number gets its actor at once.
-    const machine = wired.provide({ actors: { session: wired.implementations.actors.session.provide({}) } });
+    const session = wired.implementations.actors.session as unknown as typeof sessionMachine;
+    const machine = wired.provide({ actors: { session: session.provide({}) } });
     actor = createActor(machine, { input: { timings: TIMINGS } }) as unknown as typeof actor;
   } else {
     actor = createWppSessions(backend, { timings: TIMINGS });

@@ -10,7 +10,6 @@ import {
   type CreateRequest,
   errorOf,
   failTo,
-  hasHandedAnswer,
   isStatus,
   notProvided,
   observed,
@@ -31,6 +30,21 @@ import {
   type SessionOperation,
   type SessionParentEvent,
 } from './session.types.js';
+
+// Where a session held without a machine was (`SessionInput.checked`), read from the start event, which carries the
+// input.
+const wasIn =
+  (state: NonNullable<SessionInput['checked']>['state']) =>
+  ({ event }: { event: unknown }) =>
+    (event as { input?: SessionInput }).input?.checked?.state === state;
+
+// Where the answer of a check leads.
+const checkRoutes = routeStatus({
+  connected: '#session.connected',
+  qr: { target: '#session.qr_issued' },
+  disconnected: { target: '#session.disconnected', actions: [offline] },
+  pending: { target: 'waiting', actions: ['setPending'] },
+});
 
 /**
  * One saved WPP number: checks its live status, shows and rotates its QR until it is scanned or expires,
@@ -75,10 +89,9 @@ export const sessionMachine = setup({
   },
   guards: {
     isInvalidRecord: ({ context }) => context.record?.invalid != null,
-    // Only a session started with `checked` has a confirmed status before its first request.
-    hasHandedAnswer: ({ context }) => hasHandedAnswer(context),
-    isKnownOffline: ({ context }) => context.reason === 'offline',
-    isKnownConnected: ({ context }) => context.lastCheckedAt !== null,
+    wasChecking: wasIn('checking'),
+    wasOffline: wasIn('offline'),
+    wasConnected: wasIn('connected'),
     isToBeCreated: ({ context }) => context.record === null,
     isCreatedConnected: ({ event }) => outputOf<CreateResult>(event).status.status === 'connected',
     isCreatedWithQr: ({ event }) => outputOf<CreateResult>(event).status.status === 'qr_issued',
@@ -165,7 +178,9 @@ export const sessionMachine = setup({
         { id: 'checkDeadline', delay: context.timings.checkTimeout },
       );
     }),
-    disarmCheckDeadline: enqueueActions(({ enqueue }) => {
+    // Only when armed: leaving a state is common, and an assign copies the whole context.
+    disarmCheckDeadline: enqueueActions(({ context, enqueue }) => {
+      if (!context.checkDeadlineArmed) return;
       enqueue.cancel('checkDeadline');
       enqueue.assign({ checkDeadlineArmed: false });
     }),
@@ -180,7 +195,9 @@ export const sessionMachine = setup({
       attempt: 0,
     }),
     setReason: assign((_, params: { reason: DisconnectReason }) => ({ reason: params.reason })),
-    clearReason: assign({ reason: null, detail: null }),
+    clearReason: enqueueActions(({ context, enqueue }) => {
+      if (context.reason !== null || context.detail !== null) enqueue.assign({ reason: null, detail: null });
+    }),
     setError: assign(({ event }, params: { operation: SessionOperation }) => ({
       error: toSessionError(errorOf(event)),
       failedOperation: params.operation,
@@ -256,10 +273,10 @@ export const sessionMachine = setup({
       always: [
         { guard: 'isToBeCreated', target: 'creating' },
         { guard: 'isInvalidRecord', target: 'error', actions: 'setInvalidRecordError' },
-        // Held without a machine until now (`createSessionRef`): an answer to route, or a state to go on from.
-        { guard: 'hasHandedAnswer', target: 'checking' },
-        { guard: 'isKnownOffline', target: 'disconnected' },
-        { guard: 'isKnownConnected', target: 'connected' },
+        // Held without a machine until now (`createSessionRef`): it goes on from the state it was in.
+        { guard: 'wasChecking', target: 'checking.answering' },
+        { guard: 'wasOffline', target: 'disconnected' },
+        { guard: 'wasConnected', target: 'connected' },
         { target: 'checking' },
       ],
     },
@@ -371,16 +388,11 @@ export const sessionMachine = setup({
         'session.disconnect': { target: 'disconnecting' },
       },
       states: {
-        requesting: {
+        requesting: { tags: 'busy', invoke: askStatus(checkRoutes) },
+        // Its request was asked before the session had a machine: the collection sends its answer.
+        answering: {
           tags: 'busy',
-          invoke: askStatus(
-            routeStatus({
-              connected: '#session.connected',
-              qr: { target: '#session.qr_issued' },
-              disconnected: { target: '#session.disconnected', actions: [offline] },
-              pending: { target: 'waiting', actions: ['setPending'] },
-            }),
-          ),
+          on: { 'session.answered': checkRoutes, 'session.answerFailed': failTo('check') },
         },
         starting: {
           tags: 'busy',

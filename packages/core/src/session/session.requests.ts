@@ -44,32 +44,6 @@ export interface SessionRequest {
   ref: SessionRef;
   timeout: number;
   started?: () => void;
-  /** This request, already asked before the session had a machine (`handOver`): it is taken, not asked again. */
-  asked?: AskedStatus;
-}
-
-/** A status request asked before the session had a machine: its answer, and the controller that aborts it. */
-export interface AskedStatus {
-  answer: Promise<StatusResult>;
-  controller: AbortController;
-}
-
-/** The answer of a request asked before: aborting `signal` (the machine left the state) aborts the request. */
-export function takeAsked(asked: AskedStatus, signal: AbortSignal): Promise<StatusResult> {
-  const abort = () => asked.controller.abort(signal.reason);
-  if (signal.aborted) abort();
-  else signal.addEventListener('abort', abort, { once: true });
-  return asked.answer;
-}
-
-// Keyed by the session's record (the object its input gives and its context holds), read once by its first status
-// request: never part of a snapshot (tabs send those). Set before the actor is created: creating it already enters
-// its first state and invokes that request.
-const handedOver = new WeakMap<object, AskedStatus>();
-
-/** Gives the session about to be created with `record` the request its first status request is to take. */
-export function handOver(record: object, asked: AskedStatus): void {
-  handedOver.set(record, asked);
 }
 
 /**
@@ -93,19 +67,6 @@ export const requestOf = ({
     timeout: context.timings.requestTimeout,
     started: () => self.send({ type: 'session.requestStarted' }),
   }) satisfies SessionRequest;
-
-/** Whether a request was handed over to this session (its first status request takes it). */
-export const hasHandedAnswer = (context: SessionContext): boolean =>
-  context.record !== null && handedOver.has(context.record);
-
-/** A status request's input: a request handed over to this session is its first one. */
-const statusRequestOf = (args: Parameters<typeof requestOf>[0]): SessionRequest => {
-  const { record } = args.context;
-  const asked = record ? handedOver.get(record) : undefined;
-  if (!asked) return requestOf(args);
-  handedOver.delete(record!);
-  return { ...requestOf(args), asked };
-};
 
 /** The status in a done event of `getStatus`/`start` (a `StatusResult`) or of `create` (inside a `CreateResult`). */
 export function answeredStatus(event: unknown): StatusResult | undefined {
@@ -198,4 +159,4 @@ export function parentEvent(type: SessionParentEvent['type'], context: SessionCo
 
 /** A status request whose answer goes where `onDone` says; a failure is a failed check. */
 export const askStatus = <Done>(onDone: Done) =>
-  ({ src: 'getStatus', input: statusRequestOf, onDone, onError: failTo('check') }) as const;
+  ({ src: 'getStatus', input: requestOf, onDone, onError: failTo('check') }) as const;

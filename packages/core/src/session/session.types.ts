@@ -1,6 +1,6 @@
 import type { AnyActorRef } from 'xstate';
 import type { SessionError } from '../backend/backend.errors.js';
-import type { CreateParams, LastKnownStatus, SessionRecord } from '../backend/backend.port.js';
+import type { CreateParams, LastKnownStatus, SessionRecord, StatusResult } from '../backend/backend.port.js';
 import type { QrValue } from '../backend/qr.js';
 
 /** The states a session can be in, as views show them (the machine's top-level states). */
@@ -142,11 +142,17 @@ export interface SessionInput {
   /** The number's last status as the backend saved it, shown unconfirmed until the first live answer. */
   lastKnown?: LastKnownStatus | null;
   /**
-   * What the collection knew of the number before it had a machine (`createSessionRef`): when it was last checked
-   * (`null`: never), the backend's words, whether it called it offline, and failed background checks since. It starts
-   * where that puts it: checking when an answer was handed over with it, else offline, else connected.
+   * What the collection knew of the number before it had a machine (`createSessionRef`): the state it was in (in
+   * `checking` it waits for `session.answered` / `session.answerFailed` instead of asking), when it was last checked
+   * (`null`: never), the backend's words, whether it called it offline, and failed background checks since.
    */
-  checked?: { at: number | null; detail: string | null; offline: boolean; attempt: number };
+  checked?: {
+    state: 'checking' | 'connected' | 'offline';
+    at: number | null;
+    detail: string | null;
+    offline: boolean;
+    attempt: number;
+  };
 }
 
 /** A session machine's context. Read it through `sessionView`, not directly. */
@@ -211,7 +217,10 @@ export type SessionEvent =
   | { type: 'session.lastKnown'; lastKnown: LastKnownStatus }
   // From the session's own request actors: a request got its slot (the `checking` deadline starts then).
   | { type: 'session.requestStarted' }
-  | { type: 'session.checkExpired' };
+  | { type: 'session.checkExpired' }
+  // From the collection, to a number that was checked before it had a machine: the answer (or failure) it waits for.
+  | { type: 'session.answered'; output: StatusResult }
+  | { type: 'session.answerFailed'; error: unknown };
 
 /** What a session tells its collection. */
 export type SessionParentEvent =

@@ -23,44 +23,58 @@ export function createLimiter(limit: number) {
     else running -= 1;
   }
 
-  return async function run<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T> {
-    if (running < limit) running += 1;
-    else {
-      // Resolves once a finishing task has handed its slot over (already counted in `running`).
-      await new Promise<void>((resolve, reject) => {
-        const start = () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
+  return function run<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      // The slot is freed when the task settles or when its caller aborts, whichever comes first: a task that
+      // ignores its signal (or a wrapper that never settles an abandoned call) must not hold a slot for ever.
+      const go = () => {
+        let held = true;
+        const free = () => {
+          if (!held) return;
+          held = false;
+          signal.removeEventListener('abort', free);
+          release();
         };
-        const onAbort = () => {
-          queue.splice(queue.indexOf(start), 1);
+        signal.addEventListener('abort', free, { once: true });
+        let result: Promise<T>;
+        try {
+          result = Promise.resolve(task());
+        } catch (error) {
+          result = Promise.reject(error);
+        }
+        result.then(
+          (value) => {
+            free();
+            resolve(value);
+          },
+          (error: unknown) => {
+            free();
+            reject(error);
+          },
+        );
+      };
+      if (running < limit) {
+        running += 1;
+        return go();
+      }
+      // Waits until a finishing task hands its slot over (already counted in `running`). It starts a turn later:
+      // a caller that gave up in the turn its slot was handed over passes the slot on without starting its task.
+      const start = () => {
+        signal.removeEventListener('abort', onAbort);
+        queueMicrotask(() => {
+          if (!signal.aborted) return go();
+          release();
           reject(signal.reason);
-        };
-        if (signal.aborted) return reject(signal.reason);
-        queue.push(start);
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
-    }
-    // Handed the slot in the same turn as its caller gave up: pass it on without starting the task.
-    if (signal.aborted) {
-      release();
-      throw signal.reason;
-    }
-    // The slot is freed when the task settles or when its caller aborts, whichever comes first: a task that
-    // ignores its signal (or a wrapper that never settles an abandoned call) must not hold a slot for ever.
-    let held = true;
-    const free = () => {
-      if (!held) return;
-      held = false;
-      signal.removeEventListener('abort', free);
-      release();
-    };
-    signal.addEventListener('abort', free, { once: true });
-    try {
-      return await task();
-    } finally {
-      free();
-    }
+        });
+      };
+      const onAbort = () => {
+        queue.splice(queue.indexOf(start), 1);
+        reject(signal.reason);
+      };
+      queue.push(start);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   };
 }
 

@@ -11,7 +11,7 @@ import { WppError } from '../backend/backend.errors.js';
 import type { StatusResult } from '../backend/backend.port.js';
 import { scrubSecrets } from '../backend/scrub.js';
 import { initialSessionContext, type SessionMachine } from '../session/session.machine.js';
-import { handOver, type SessionRequest } from '../session/session.requests.js';
+import type { SessionRequest } from '../session/session.requests.js';
 import {
   resolveTimings,
   type SessionEvent,
@@ -46,6 +46,11 @@ const PHASES = {
   offlineRechecking: { disconnected: 'rechecking' },
 } as const;
 type Phase = keyof typeof PHASES;
+const templates = new WeakMap<object, Map<Phase, Snapshot>>();
+
+type AnswerEvent = Extract<SessionEvent, { type: 'session.answered' | 'session.answerFailed' }>;
+const answerEvent = (answer: StatusResult | null, error: unknown): AnswerEvent =>
+  answer ? { type: 'session.answered', output: answer } : { type: 'session.answerFailed', error };
 
 /** A status request of a number without a machine: its answer (or failure), and how to abort it. */
 interface Request {
@@ -59,7 +64,7 @@ interface Request {
  * the moment anything else happens (a QR, "still starting", a failed check, a command that does something). The
  * rules are the machine's own for those states (`session.machine.ts`: `checking`, `connected`, `disconnected`);
  * `getSnapshot` answers with what the machine would hold there (`resolveState`), so views, `can`, tags, observers
- * and the tabs see the actor it stands for. An answer that needs the machine is handed to it, not asked again.
+ * and the tabs see the actor it stands for. An answer that needs the machine is sent to it, not asked again.
  */
 class SessionHandle {
   readonly id: string;
@@ -80,7 +85,8 @@ class SessionHandle {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private actor: SessionActorRef | null = null;
   private snapshot: Snapshot | null = null;
-  private readonly observers = new Set<Observer<Snapshot>>();
+  // Most numbers are never watched one by one (the bench, a collapsed list): made on the first subscribe.
+  private observers: Set<Observer<Snapshot>> | null = null;
   private readonly timings: WppTimings;
 
   constructor(
@@ -110,8 +116,8 @@ class SessionHandle {
     this.stopped = true;
     this.snapshot = null;
     if (this.actor) this.actor.stop();
-    else for (const observer of [...this.observers]) observer.complete?.();
-    this.observers.clear();
+    else for (const observer of this.watchers()) observer.complete?.();
+    this.observers = null;
     return this;
   }
 
@@ -127,8 +133,9 @@ class SessionHandle {
     complete?: () => void,
   ): Subscription {
     const observer: Observer<Snapshot> = typeof next === 'function' ? { next, error, complete } : next;
+    this.observers ??= new Set();
     this.observers.add(observer);
-    return { unsubscribe: () => this.observers.delete(observer) };
+    return { unsubscribe: () => this.observers?.delete(observer) };
   }
 
   send(event: SessionEvent): void {
@@ -158,7 +165,12 @@ class SessionHandle {
       default:
         // A command its machine would ignore now changes nothing; any other needs the machine, which leaves the
         // state this handle is in (so a background check running is dropped, as leaving the state aborts it).
-        if (this.getSnapshot().can(event as never)) this.materialize(null).send(event as never);
+        if (this.getSnapshot().can(event as never)) {
+          const actor = this.materialize(null);
+          actor.send(event as never);
+          // The first check, handed over while running, goes on only while the machine still waits for it.
+          if (this.request && !actor.getSnapshot().matches({ checking: 'answering' })) this.drop();
+        }
         return;
     }
     this.changed(event);
@@ -170,23 +182,35 @@ class SessionHandle {
   }
 
   private resolve(): Snapshot {
-    const snapshot = this.machine.resolveState({
-      value: PHASES[this.phase],
-      context: {
-        ...initialSessionContext(this.input),
-        record: this.record,
-        sole: this.sole,
-        hidden: this.hidden,
-        lastKnown: this.lastKnown ?? null,
-        lastCheckedAt: this.lastCheckedAt,
-        detail: this.detail,
-        reason: this.offline ? 'offline' : null,
-        attempt: this.attempt,
-        checkDeadlineArmed: this.request !== null && this.started,
-      },
-    });
-    // A snapshot's methods read `this`: a copy keeps them working.
-    return this.stopped ? ({ ...snapshot, status: 'stopped', output: undefined } as Snapshot) : snapshot;
+    const context = {
+      ...initialSessionContext(this.input),
+      record: this.record,
+      sole: this.sole,
+      hidden: this.hidden,
+      lastKnown: this.lastKnown ?? null,
+      lastCheckedAt: this.lastCheckedAt,
+      detail: this.detail,
+      reason: this.offline ? ('offline' as const) : null,
+      attempt: this.attempt,
+      checkDeadlineArmed: this.request !== null && this.started,
+    };
+    // The state is resolved once per machine and phase; each number's snapshot is a copy with its own context, as
+    // xstate's own snapshots are copied (their methods read `this`).
+    let byPhase = templates.get(this.machine);
+    if (!byPhase) {
+      byPhase = new Map();
+      templates.set(this.machine, byPhase);
+    }
+    let template = byPhase.get(this.phase);
+    if (!template) {
+      template = this.machine.resolveState({ value: PHASES[this.phase], context });
+      byPhase.set(this.phase, template);
+    }
+    return {
+      ...template,
+      context,
+      ...(this.stopped && { status: 'stopped', output: undefined }),
+    } as Snapshot;
   }
 
   /**
@@ -225,15 +249,20 @@ class SessionHandle {
         );
       });
     request.answer.then(
-      (status) => this.answered(request, status),
-      () => this.answered(request, null),
+      (status) => this.answered(request, status, null),
+      (error: unknown) => this.answered(request, null, error),
     );
   }
 
   /** Where an answer (or a failure) leads: the routes of the machine's `checking`, `connected` and `disconnected`. */
-  private answered(request: Request, answer: StatusResult | null): void {
+  private answered(request: Request, answer: StatusResult | null, error: unknown): void {
     if (this.request !== request) return;
     this.request = null;
+    // The first check, handed over while running: the machine waits for it (or has left, and ignores it).
+    if (this.actor) {
+      this.actor.send(answerEvent(answer, error));
+      return;
+    }
     const { phase } = this;
     const status = answer?.status;
     if (status === 'connected' || status === 'disconnected') {
@@ -247,7 +276,7 @@ class SessionHandle {
       this.attempt += 1;
       this.rest('offline');
     } else {
-      this.materialize(request);
+      this.materialize(answerEvent(answer, error));
       return;
     }
     this.changed(
@@ -272,18 +301,15 @@ class SessionHandle {
   }
 
   /**
-   * The session's own actor, with everything this handle knew: in the state it showed, or checking with `request`
-   * handed over, its answer routed as any answer (not asked again). A command in the first check also hands the
-   * running request over: the machine goes on waiting for it, and aborts it when it leaves `checking`.
+   * The session's own actor, with everything this handle knew, in the state it showed. With `answer`, it starts
+   * checking and is sent that answer, routed as any (not asked again). A command during the first check hands the
+   * running request over the same way: the machine waits for its answer in `checking`.
    */
-  private materialize(answered: Request | null): SessionActorRef {
+  private materialize(answer: AnswerEvent | null): SessionActorRef {
     if (this.actor) return this.actor;
-    const request = answered ?? (this.phase === 'checking' ? this.request : null);
-    if (request) {
-      this.request = null;
-      handOver(this.record, request);
-    }
-    this.drop();
+    const checking = answer !== null || this.phase === 'checking';
+    if (answer || !checking) this.drop();
+    else clearTimeout(this.timer);
     const actor = createActor(this.machine, {
       id: this.id,
       input: {
@@ -293,6 +319,7 @@ class SessionHandle {
         hidden: this.hidden,
         lastKnown: this.lastKnown,
         checked: {
+          state: checking ? 'checking' : this.offline ? 'offline' : 'connected',
           at: this.lastCheckedAt,
           detail: this.detail,
           offline: this.offline,
@@ -305,16 +332,17 @@ class SessionHandle {
     this.snapshot = null;
     actor.subscribe({
       next: (snapshot) => {
-        for (const observer of [...this.observers]) observer.next?.(snapshot);
+        for (const observer of this.watchers()) observer.next?.(snapshot);
       },
       error: (error) => {
-        for (const observer of [...this.observers]) observer.error?.(error);
+        for (const observer of this.watchers()) observer.error?.(error);
       },
       complete: () => {
-        for (const observer of [...this.observers]) observer.complete?.();
+        for (const observer of this.watchers()) observer.complete?.();
       },
     });
     actor.start();
+    if (answer) actor.send(answer);
     return actor;
   }
 
@@ -326,13 +354,17 @@ class SessionHandle {
     this.timer = undefined;
   }
 
+  private watchers(): Array<Observer<Snapshot>> {
+    return this.observers ? [...this.observers] : [];
+  }
+
   /** Tells observers (and the inspector) what `event` changed, as an actor would. */
   private changed(event: { type: string; output?: unknown }): void {
     this.snapshot = null;
     this.inspect(event);
-    if (this.observers.size === 0) return;
+    if (!this.observers?.size) return;
     const snapshot = this.getSnapshot();
-    for (const observer of [...this.observers]) observer.next?.(snapshot);
+    for (const observer of this.watchers()) observer.next?.(snapshot);
   }
 
   /** The inspector sees a number without a machine as the actor it stands for: its events and snapshots. */

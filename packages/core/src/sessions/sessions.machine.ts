@@ -70,7 +70,12 @@ export const sessionsMachine = setup({
     // Owns the sessions: starts and stops them (outside the collection's own actions, so their actions run as any
     // actor's do), and when the collection stops, so does every session it holds.
     owner: fromCallback<OwnerEvent, { collection: AnyActorRef }>(({ input, receive }) => {
-      receive((event) => (event.type === 'owner.start' ? event.ref.start() : event.ref.stop()));
+      receive((event) => {
+        for (const ref of event.refs) {
+          if (event.type === 'owner.start') ref.start();
+          else ref.stop();
+        }
+      });
       return () => {
         const { context } = input.collection.getSnapshot() as { context: SessionsContext };
         for (const ref of Object.values(context.refs)) ref.stop();
@@ -154,7 +159,7 @@ export const sessionsMachine = setup({
       );
       // Its error card gives way to the row's session (no stale card beside it).
       const removed = context.ids.filter((id) => (!listed.has(id) && !kept.includes(id)) || id === staleCard);
-      for (const id of removed) enqueue.sendTo('owner', stopSession(context.refs[id]!));
+      if (removed.length > 0) enqueue.sendTo('owner', stopSessions(removed.map((id) => context.refs[id]!)));
       const refs = { ...context.refs };
       const spawnedAt = { ...context.spawnedAt };
       for (const id of removed) {
@@ -203,7 +208,9 @@ export const sessionsMachine = setup({
           }),
       });
       // Started once the collection holds them, so what they tell it on start finds them.
-      for (const record of added) enqueue.sendTo('owner', startSession(refs[record.integrationId]!));
+      if (added.length > 0) {
+        enqueue.sendTo('owner', startSessions(added.map((record) => refs[record.integrationId]!)));
+      }
     }),
     addNew: enqueueActions(({ context, event, enqueue, self }) => {
       const sequence = context.sequence + 1;
@@ -226,7 +233,7 @@ export const sessionsMachine = setup({
         newSessionId: id,
         creatingId: id,
       });
-      enqueue.sendTo('owner', startSession(ref));
+      enqueue.sendTo('owner', startSessions([ref]));
     }),
     // A list asked for before the create answered may have read the table before the row was saved: it must not
     // drop the new number, so the number counts as spawned now.
@@ -257,7 +264,7 @@ export const sessionsMachine = setup({
           context.refs[id]?.getSnapshot().context.record?.integrationId === event.integrationId,
       );
       if (copies.length === 0) return;
-      for (const id of copies) enqueue.sendTo('owner', stopSession(context.refs[id]!));
+      enqueue.sendTo('owner', stopSessions(copies.map((id) => context.refs[id]!)));
       enqueue.assign(() => {
         const refs = { ...context.refs };
         const spawnedAt = { ...context.spawnedAt };
@@ -276,7 +283,7 @@ export const sessionsMachine = setup({
       const ref = context.refs[event.id];
       if (!ref) return;
       const integrationId = ref.getSnapshot().context.record?.integrationId;
-      enqueue.sendTo('owner', stopSession(ref));
+      enqueue.sendTo('owner', stopSessions([ref]));
       enqueue.assign(() => {
         const refs = { ...context.refs };
         const spawnedAt = { ...context.spawnedAt };
@@ -319,7 +326,7 @@ export const sessionsMachine = setup({
         spawnedAt: { ...context.spawnedAt, [id]: context.sequence },
         newSessionId: id,
       });
-      enqueue.sendTo('owner', startSession(ref));
+      enqueue.sendTo('owner', startSessions([ref]));
     }),
     // Each number's saved status, for the sessions there are and those a list brings later.
     setLastKnown: enqueueActions(({ context, event, enqueue }) => {
@@ -517,8 +524,9 @@ export function initialSessionsContext(input: SessionsInput): SessionsContext {
   };
 }
 
-type OwnerEvent = { type: 'owner.start' | 'owner.stop'; ref: SessionActorRef };
-const startSession = (ref: SessionActorRef): OwnerEvent => ({ type: 'owner.start', ref });
+// Sessions start and stop in batches: one event for a whole list answer, not one per number.
+type OwnerEvent = { type: 'owner.start' | 'owner.stop'; refs: SessionActorRef[] };
+const startSessions = (refs: SessionActorRef[]): OwnerEvent => ({ type: 'owner.start', refs });
 /** A list request: its rows are reconciled and lead to `done`; a failure or its deadline leads to `failed`. */
 function listing(done: string, failed: string) {
   return {
@@ -533,8 +541,8 @@ function listing(done: string, failed: string) {
   } as const;
 }
 
-/** Stops a session that leaves the collection (what `stopChild` did for a spawned one). */
-const stopSession = (ref: SessionActorRef): OwnerEvent => ({ type: 'owner.stop', ref });
+/** Stops sessions that leave the collection (what `stopChild` did for a spawned one). */
+const stopSessions = (refs: SessionActorRef[]): OwnerEvent => ({ type: 'owner.stop', refs });
 
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);

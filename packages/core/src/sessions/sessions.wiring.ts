@@ -3,7 +3,7 @@ import { WppError } from '../backend/backend.errors.js';
 import type { CreateResult, WppBackend } from '../backend/backend.port.js';
 import { withSafeTexts } from '../backend/secrets.js';
 import { sessionMachine } from '../session/session.machine.js';
-import { type SessionRequest, takeAsked } from '../session/session.requests.js';
+import type { SessionRequest } from '../session/session.requests.js';
 import { resolveTimings, type WppTimings } from '../session/session.types.js';
 import { createGate, createLimiter } from './limiter.js';
 import { registerSessionIO } from './session.handle.js';
@@ -61,10 +61,7 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
   const askStatus = ask(backend.getStatus);
   const session = sessionMachine.provide({
     actors: {
-      // A request the collection asked before the number had a machine is taken over, not asked again.
-      getStatus: fromPromise(({ input, signal }) =>
-        input.asked ? takeAsked(input.asked, signal) : askStatus(input, signal),
-      ),
+      getStatus: fromPromise(({ input, signal }) => askStatus(input, signal)),
       start: fromPromise(request(backend.start)),
       create: fromPromise(({ input, signal }) =>
         createOne(signal, (s) => backend.create(input.params, s), input.settleTimeout).then(checkCreated),
@@ -141,10 +138,11 @@ function withTimeout<T>(
   signal: AbortSignal,
   ms: number,
   request: (signal: AbortSignal) => Promise<T>,
-  // The caller's own controller (its `signal`), when it has one: one controller less per request.
+  // The caller's own controller (its `signal` is this one's), when it has one: aborting it reaches the call itself.
   controller = new AbortController(),
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    const own = controller.signal === signal;
     const stop = (reason: unknown) => {
       controller.abort(reason);
       reject(reason);
@@ -154,15 +152,28 @@ function withTimeout<T>(
       () => stop(new WppError('timeout', `No answer within ${Math.round(ms / 1000)} s`)),
       ms,
     );
+    const done = () => {
+      clearTimeout(timer);
+      if (!own) signal.removeEventListener('abort', forward);
+    };
     if (signal.aborted) forward();
-    else signal.addEventListener('abort', forward, { once: true });
-    Promise.resolve()
-      .then(() => request(controller.signal))
-      .then(resolve, reject)
-      .finally(() => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', forward);
-      });
+    else if (!own) signal.addEventListener('abort', forward, { once: true });
+    let answer: Promise<T>;
+    try {
+      answer = Promise.resolve(request(controller.signal));
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    answer.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
   });
 }
 
