@@ -399,7 +399,7 @@ function notes(): string {
   for (const row of rows.filter((r) => r.met === false)) {
     if (row.id === 'P4-hydrate') {
       lines.push(
-        `- **P4-hydrate: ${row.ours}× the floor** (${p4.hydrateMs.toFixed(0)} ms against ${p4.floorMs.toFixed(0)} ms CPU). The floor does no per-session work beyond a request and a \`Map.set\`, about ${p4.floorMs.toFixed(0)} µs a number; one xstate actor per number costs more than 3× that on its own: \`bench/repro/xstate-per-actor.ts\` (a two-state machine with one invoke and one delayed transition, nothing of ours) takes 65–85 ms per 1,000 warm on this machine. The quadratic terms are gone (sessions are the collection's own actors, not spawned children: DESIGN-NOTES #27), so what is left is linear and per actor. Meeting 3× needs machines only for the sessions that need one (a connected, idle number as plain data until a command, a subscription or its re-check arrives), which changes how views and hooks reach a session: left for the next planning step.`,
+        `- **P4-hydrate: ${row.ours}× the floor** (${p4.hydrateMs.toFixed(0)} ms against ${p4.floorMs.toFixed(0)} ms CPU). Connected and offline numbers hold no machine (DESIGN-NOTES #30); the QR numbers of the fixture (one in 25) get theirs, about 0.25 ms each. What else separates ours from the floor is what makes a request safe: its own AbortController and timeout, the shared limiter's abort bookkeeping, and the garbage they leave (the floor passes one shared signal and sets no timer). CPU time includes the collector's threads and moves with the load: the rounds above spread widely.`,
       );
     } else if (row.id.startsWith('P7-')) {
       lines.push(

@@ -1,5 +1,6 @@
-import type { SessionRef, StatusResult, WppErrorCode } from '@wpp-sessions/core';
+import type { SessionRef, StatusResult } from '@wpp-sessions/core';
 import { WppError } from '@wpp-sessions/core';
+import { errorCodeForStatus } from '@wpp-sessions/core/fetch';
 import { normalizeQr, parseSessionList, statusMeaning } from '@wpp-sessions/core/normalize';
 import type { ScriptedAnswer, ScriptedCall } from '@wpp-sessions/core/testing';
 
@@ -59,16 +60,6 @@ const RAW_REJECTIONS: unknown[] = [
   { status: 500 },
   'plain string',
 ];
-
-function httpCode(status: number): WppErrorCode {
-  if (status === 401) return 'unauthorized';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not_found';
-  if (status === 408 || status === 504) return 'timeout';
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'server';
-  return 'bad_request';
-}
 
 /**
  * Answers the calls of core's scripted backend (`createScriptedBackend` in `@wpp-sessions/core/testing`) from a
@@ -147,7 +138,7 @@ export function createOutcomePlayer(options: { rows: RowSpec[]; outcomes: Outcom
     await wait(outcome.kind === 'hang' ? Number.POSITIVE_INFINITY : outcome.latency, signal);
     switch (outcome.kind) {
       case 'http':
-        throw new WppError(httpCode(outcome.status), `scripted HTTP ${outcome.status}`);
+        throw new WppError(errorCodeForStatus(outcome.status), `scripted HTTP ${outcome.status}`);
       case 'malformed':
         // The real parser meets the body: it must throw a WppError that says what came.
         parseSessionList(MALFORMED_BODIES[outcome.body % MALFORMED_BODIES.length]);

@@ -209,8 +209,9 @@ export function createWatcher(options: {
       }
     }
     // The machine arms the checking deadline when the first request gets a slot; the snapshot says when.
-    if (top === 'checking' && info.deadlineFrom === null && snapshot.context.checkDeadlineArmed === true) {
-      info.deadlineFrom = now();
+    const checkStartedAt = snapshot.context.checkStartedAt;
+    if (top === 'checking' && info.deadlineFrom === null && typeof checkStartedAt === 'number') {
+      info.deadlineFrom = checkStartedAt;
     }
     if (top === 'error') {
       const message = context.error?.message;

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createActor } from 'xstate';
+import { createActor, waitFor } from 'xstate';
 import {
   createSessionsMachine,
   createWppSessions,
@@ -19,7 +19,7 @@ import {
 } from '../src/index.js';
 import { SESSION_COMMANDS } from '../src/session/session.types.js';
 import { createSimulatedBackend, type SimulatedFault, type SimulatedOperation } from '../src/testing.js';
-import { takeActorErrors, watch } from './machine.harness.js';
+import { createScriptedBackend, makeRecord, takeActorErrors, watch } from './machine.harness.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -192,5 +192,58 @@ describe('numbers without a machine', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(sessionView(offline.getSnapshot()).status).toBe('qr_issued');
     actor.stop();
+  });
+
+  it('are actors wherever one is expected: waitFor and JSON without a machine, the rest with one', async () => {
+    const backend = createSimulatedBackend({ latency: 10, sessions: [{ state: 'connected' }] });
+    const actor = createWppSessions(backend, { timings: TIMINGS }).start();
+    await vi.advanceTimersByTimeAsync(100);
+    const [id] = actor.getSnapshot().context.ids;
+    const ref = actor.getSnapshot().context.refs[id!]!;
+    const machineOf = () => (ref as unknown as { actor: object | null }).actor;
+    ref.send({ type: 'session.check' });
+    const checked = waitFor(ref, (snapshot) => !snapshot.hasTag('busy'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sessionView(await checked).status).toBe('connected');
+    expect(JSON.parse(JSON.stringify(actor.getSnapshot().context.refs))).toEqual({
+      [id!]: { xstate$$type: 1, id: `session:${id}` },
+    });
+    expect(machineOf()).toBeNull();
+    // Only an actor can be persisted: asking gives the number its machine, in the state it was in.
+    expect(ref.getPersistedSnapshot()).toMatchObject({ value: { connected: 'idle' } });
+    expect(machineOf()).not.toBeNull();
+    expect(sessionView(ref.getSnapshot()).status).toBe('connected');
+    actor.stop();
+  });
+
+  it('keep the checking deadline from the first request\'s slot when "starting" gives the number its machine', async () => {
+    // Every status answer is "still starting", 100 ms after it is asked: checking ends at its deadline, counted from
+    // the first request's slot, whether that request was asked with a machine or before the number had one.
+    const timings = { ...TIMINGS, checkTimeout: 1_000, requestTimeout: 800, pendingPollInterval: 100 };
+    const enteredError = async (eager: boolean) => {
+      const scripted = createScriptedBackend({
+        respond: (call) => {
+          if (call.operation === 'listSessions') return Promise.resolve([makeRecord()]);
+          return new Promise((resolve) => setTimeout(() => resolve({ status: 'pending' }), 100));
+        },
+      });
+      const wired = createSessionsMachine(scripted.backend);
+      const session = wired.implementations.actors.session as unknown as typeof sessionMachine;
+      const machine = eager ? wired.provide({ actors: { session: session.provide({}) } }) : wired;
+      const actor = createActor(machine, { input: { timings } }).start();
+      const startedAt = Date.now();
+      let at: number | null = null;
+      for (let elapsed = 0; elapsed < 3_000 && at === null; elapsed += 10) {
+        await vi.advanceTimersByTimeAsync(10);
+        const { context } = actor.getSnapshot();
+        const ref = context.refs[context.ids[0] ?? ''];
+        if (ref && sessionView(ref.getSnapshot()).status === 'error') at = Date.now() - startedAt;
+      }
+      actor.stop();
+      return at;
+    };
+    const eager = await enteredError(true);
+    expect(eager).not.toBeNull();
+    expect(await enteredError(false)).toBe(eager);
   });
 });

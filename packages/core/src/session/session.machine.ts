@@ -31,6 +31,11 @@ import {
   type SessionParentEvent,
 } from './session.types.js';
 
+const CHECK_EXPIRED = { type: 'session.checkExpired' } as const;
+/** How long the `checking` deadline that started at `startedAt` has left. */
+const checkDeadlineIn = (startedAt: number, context: SessionContext) =>
+  Math.max(0, startedAt + context.timings.checkTimeout - Date.now());
+
 // Where a session held without a machine was (`SessionInput.checked`), read from the start event, which carries the
 // input.
 const wasIn =
@@ -98,7 +103,7 @@ export const sessionMachine = setup({
     isConnected: isStatus('connected'),
     isQrIssued: isStatus('qr_issued'),
     isDisconnected: isStatus('disconnected'),
-    isCheckDeadlineIdle: ({ context }) => !context.checkDeadlineArmed,
+    isCheckDeadlineIdle: ({ context }) => context.checkStartedAt === null,
     // Whether the backend can delete a row without stopping the number (`WppBackend.forget`); provided with it.
     hasForget: () => false,
     // A hidden page re-checks nothing in the background and polls no QR; it checks everything once when shown.
@@ -171,18 +176,22 @@ export const sessionMachine = setup({
     // The only way out of `qr_issued` drops its QR: no state but `qr_issued` ever holds one.
     clearQr: assign({ qr: null }),
     clearQrDeadline: assign({ qrExpiresAt: null, qrDeadlineExact: false, ownsQrPhase: false }),
+    // From now, or, for a check that started before the session had a machine, from when it did.
     armCheckDeadline: enqueueActions(({ enqueue, context }) => {
-      enqueue.assign({ checkDeadlineArmed: true });
-      enqueue.raise(
-        { type: 'session.checkExpired' },
-        { id: 'checkDeadline', delay: context.timings.checkTimeout },
-      );
+      const startedAt = context.checkStartedAt ?? Date.now();
+      if (context.checkStartedAt === null) enqueue.assign({ checkStartedAt: startedAt });
+      enqueue.raise(CHECK_EXPIRED, { id: 'checkDeadline', delay: checkDeadlineIn(startedAt, context) });
+    }),
+    resumeCheckDeadline: enqueueActions(({ context, enqueue }) => {
+      const startedAt = context.checkStartedAt;
+      if (startedAt === null) return;
+      enqueue.raise(CHECK_EXPIRED, { id: 'checkDeadline', delay: checkDeadlineIn(startedAt, context) });
     }),
     // Only when armed: leaving a state is common, and an assign copies the whole context.
     disarmCheckDeadline: enqueueActions(({ context, enqueue }) => {
-      if (!context.checkDeadlineArmed) return;
+      if (context.checkStartedAt === null) return;
       enqueue.cancel('checkDeadline');
-      enqueue.assign({ checkDeadlineArmed: false });
+      enqueue.assign({ checkStartedAt: null });
     }),
     requestCancel: assign({ cancelRequested: true }),
     // A linked number: no QR phase, nothing new, nothing wrong, no retries counted.
@@ -392,6 +401,8 @@ export const sessionMachine = setup({
         // Its request was asked before the session had a machine: the collection sends its answer.
         answering: {
           tags: 'busy',
+          // A check whose request had its slot before the session had a machine: its deadline runs from then.
+          entry: 'resumeCheckDeadline',
           on: { 'session.answered': checkRoutes, 'session.answerFailed': failTo('check') },
         },
         starting: {
@@ -640,7 +651,7 @@ export function initialSessionContext(input: SessionInput): SessionContext {
     qrExpiresAt: null,
     qrDeadlineExact: false,
     ownsQrPhase: false,
-    checkDeadlineArmed: false,
+    checkStartedAt: input.checked?.startedAt ?? null,
     error: null,
     failedOperation: null,
     reason: input.checked?.offline ? 'offline' : null,

@@ -143,11 +143,13 @@ export interface SessionInput {
   lastKnown?: LastKnownStatus | null;
   /**
    * What the collection knew of the number before it had a machine (`createSessionRef`): the state it was in (in
-   * `checking` it waits for `session.answered` / `session.answerFailed` instead of asking), when it was last checked
-   * (`null`: never), the backend's words, whether it called it offline, and failed background checks since.
+   * `checking` it waits for `session.answered` / `session.answerFailed` instead of asking, its deadline running from
+   * `startedAt`, when that request got its slot), when it was last checked (`null`: never), the backend's words,
+   * whether it called it offline, and failed background checks since.
    */
   checked?: {
     state: 'checking' | 'connected' | 'offline';
+    startedAt: number | null;
     at: number | null;
     detail: string | null;
     offline: boolean;
@@ -165,8 +167,8 @@ export interface SessionContext {
   qrDeadlineExact: boolean;
   /** Whether the QR phase in progress was started here (create or start), so its deadline is exact. */
   ownsQrPhase: boolean;
-  /** Whether the `checking` deadline runs (its first request got a slot). */
-  checkDeadlineArmed: boolean;
+  /** When the `checking` deadline started (its first request got a slot), or `null` while it does not run. */
+  checkStartedAt: number | null;
   error: SessionError | null;
   failedOperation: SessionOperation | null;
   reason: DisconnectReason | null;

@@ -37,22 +37,7 @@ export function createLimiter(limit: number) {
           release();
         };
         signal.addEventListener('abort', free, { once: true });
-        let result: Promise<T>;
-        try {
-          result = Promise.resolve(task());
-        } catch (error) {
-          result = Promise.reject(error);
-        }
-        result.then(
-          (value) => {
-            free();
-            resolve(value);
-          },
-          (error: unknown) => {
-            free();
-            reject(error);
-          },
-        );
+        settle(task, free, resolve, reject);
       };
       if (running < limit) {
         running += 1;
@@ -76,6 +61,38 @@ export function createLimiter(limit: number) {
       signal.addEventListener('abort', onAbort, { once: true });
     });
   };
+}
+
+/**
+ * Runs `task` and settles with it through `resolve` / `reject`, after `cleanup`; a task that throws at once rejects.
+ *
+ * @example
+ * ```ts
+ * new Promise((resolve, reject) => settle(() => fetchStatus(), () => clearTimeout(timer), resolve, reject));
+ * ```
+ */
+export function settle<T>(
+  task: () => Promise<T>,
+  cleanup: () => void,
+  resolve: (value: T) => void,
+  reject: (error: unknown) => void,
+): void {
+  let result: Promise<T>;
+  try {
+    result = Promise.resolve(task());
+  } catch (error) {
+    result = Promise.reject(error);
+  }
+  result.then(
+    (value) => {
+      cleanup();
+      resolve(value);
+    },
+    (error: unknown) => {
+      cleanup();
+      reject(error);
+    },
+  );
 }
 
 /**

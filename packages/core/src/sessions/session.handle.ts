@@ -47,6 +47,7 @@ const PHASES = {
 } as const;
 type Phase = keyof typeof PHASES;
 const templates = new WeakMap<object, Map<Phase, Snapshot>>();
+let handles = 0;
 
 type AnswerEvent = Extract<SessionEvent, { type: 'session.answered' | 'session.answerFailed' }>;
 const answerEvent = (answer: StatusResult | null, error: unknown): AnswerEvent =>
@@ -68,6 +69,8 @@ interface Request {
  */
 class SessionHandle {
   readonly id: string;
+  /** One for the session's whole life, its machine's included: an inspector sees one actor. */
+  readonly sessionId: string;
   private phase: Phase = 'checking';
   private stopped = false;
   private record: NonNullable<SessionInput['record']>;
@@ -81,7 +84,8 @@ class SessionHandle {
   /** Background re-checks of an offline number that failed in a row (the machine's `attempt` there). */
   private attempt = 0;
   private request: Request | null = null;
-  private started = false;
+  /** When the running request got its slot (the state's deadline runs from then), else `null`. */
+  private startedAt: number | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private actor: SessionActorRef | null = null;
   private snapshot: Snapshot | null = null;
@@ -96,6 +100,8 @@ class SessionHandle {
     private readonly options: Pick<ActorOptions<SessionMachine>, 'inspect'>,
   ) {
     this.id = `session:${input.id}`;
+    handles += 1;
+    this.sessionId = `${this.id}#${handles}`;
     this.record = input.record;
     this.sole = input.sole ?? false;
     this.hidden = input.hidden ?? false;
@@ -176,6 +182,37 @@ class SessionHandle {
     this.changed(event);
   }
 
+  // The rest of an actor's surface, so the handle is one wherever an actor is expected (`waitFor`, an inspector).
+  // What only an actor has gives the number its machine.
+
+  get system() {
+    return this.materialize(null).system;
+  }
+
+  get src() {
+    return this.machine;
+  }
+
+  /** The machine it stands for (inspectors read its definition here). */
+  get logic() {
+    return this.machine;
+  }
+
+  /** Its own system: no parent actor. */
+  readonly _parent = undefined;
+
+  getPersistedSnapshot() {
+    return this.materialize(null).getPersistedSnapshot();
+  }
+
+  on(...args: Parameters<SessionActorRef['on']>) {
+    return this.materialize(null).on(...args);
+  }
+
+  toJSON() {
+    return { xstate$$type: 1, id: this.id };
+  }
+
   /** How xstate's `sendTo` delivers (the collection's actions send with it). */
   _send(event: SessionEvent): void {
     this.send(event);
@@ -192,7 +229,7 @@ class SessionHandle {
       detail: this.detail,
       reason: this.offline ? ('offline' as const) : null,
       attempt: this.attempt,
-      checkDeadlineArmed: this.request !== null && this.started,
+      checkStartedAt: this.request !== null ? this.startedAt : null,
     };
     // The state is resolved once per machine and phase; each number's snapshot is a copy with its own context, as
     // xstate's own snapshots are copied (their methods read `this`).
@@ -221,7 +258,7 @@ class SessionHandle {
     this.drop();
     this.phase = phase;
     const controller = new AbortController();
-    this.started = false;
+    this.startedAt = null;
     const { checkTimeout, requestTimeout } = this.timings;
     // Current before it is asked: the slot may be free, and `started` then runs at once.
     const request: Request = { controller, answer: null as unknown as Promise<StatusResult> };
@@ -233,8 +270,10 @@ class SessionHandle {
           timeout: Math.min(checkTimeout, requestTimeout),
           started: () => {
             if (this.request !== request) return;
-            this.started = true;
-            this.changed({ type: 'session.requestStarted' });
+            this.startedAt = Date.now();
+            // Handed over while queued: the machine's deadline starts now, as for its own requests.
+            if (this.actor) this.actor.send({ type: 'session.requestStarted' });
+            else this.changed({ type: 'session.requestStarted' });
           },
         },
         controller,
@@ -320,13 +359,14 @@ class SessionHandle {
         lastKnown: this.lastKnown,
         checked: {
           state: checking ? 'checking' : this.offline ? 'offline' : 'connected',
+          startedAt: checking ? this.startedAt : null,
           at: this.lastCheckedAt,
           detail: this.detail,
           offline: this.offline,
           attempt: this.attempt,
         },
       },
-      inspect: this.options.inspect,
+      inspect: this.inspector(),
     });
     this.actor = actor;
     this.snapshot = null;
@@ -367,6 +407,27 @@ class SessionHandle {
     for (const observer of this.watchers()) observer.next?.(snapshot);
   }
 
+  /**
+   * What the machine reports goes to the inspector as this handle's (the machine has the handle's id; its requests
+   * have other ids): one actor for the session's whole life, the one the collection holds.
+   */
+  private inspector(): ((event: InspectionEvent) => void) | undefined {
+    const { inspect } = this.options;
+    if (!inspect) return undefined;
+    const self = this as unknown as AnyActorRef;
+    const mine = (ref: unknown) => (ref as { id?: string } | undefined)?.id === this.id;
+    return (event) => {
+      const inspection = {
+        ...event,
+        rootId: this.sessionId,
+        ...(mine(event.actorRef) && { actorRef: self }),
+        ...('sourceRef' in event && mine(event.sourceRef) && { sourceRef: self }),
+      } as InspectionEvent;
+      if (typeof inspect === 'function') inspect(inspection);
+      else inspect.next?.(inspection);
+    };
+  }
+
   /** The inspector sees a number without a machine as the actor it stands for: its events and snapshots. */
   private inspect(event: { type: string; output?: unknown }): void {
     const { inspect } = this.options;
@@ -374,7 +435,7 @@ class SessionHandle {
     const emit = (inspection: InspectionEvent) =>
       typeof inspect === 'function' ? inspect(inspection) : inspect.next?.(inspection);
     const actorRef = this as unknown as AnyActorRef;
-    const rootId = this.id;
+    const rootId = this.sessionId;
     if (event.type === 'xstate.init') emit({ type: '@xstate.actor', actorRef, rootId });
     emit({ type: '@xstate.event', sourceRef: undefined, actorRef, event, rootId });
     emit({ type: '@xstate.snapshot', actorRef, event, snapshot: this.getSnapshot(), rootId });

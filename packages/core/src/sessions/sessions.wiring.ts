@@ -5,7 +5,7 @@ import { withSafeTexts } from '../backend/secrets.js';
 import { sessionMachine } from '../session/session.machine.js';
 import type { SessionRequest } from '../session/session.requests.js';
 import { resolveTimings, type WppTimings } from '../session/session.types.js';
-import { createGate, createLimiter } from './limiter.js';
+import { createGate, createLimiter, settle } from './limiter.js';
 import { registerSessionIO } from './session.handle.js';
 import { sessionsMachine } from './sessions.machine.js';
 import type { SessionsRowsEvent, WppSessionsEvent } from './sessions.types.js';
@@ -158,22 +158,9 @@ function withTimeout<T>(
     };
     if (signal.aborted) forward();
     else if (!own) signal.addEventListener('abort', forward, { once: true });
-    let answer: Promise<T>;
-    try {
-      answer = Promise.resolve(request(controller.signal));
-    } catch (error) {
-      answer = Promise.reject(error);
-    }
-    answer.then(
-      (value) => {
-        done();
-        resolve(value);
-      },
-      (error: unknown) => {
-        done();
-        reject(error);
-      },
-    );
+    // Sent a turn later: what the caller does in this turn (leaving a state, aborting another request) reaches the
+    // backend first, so a disconnect never overlaps the status check it replaced.
+    queueMicrotask(() => settle(() => request(controller.signal), done, resolve, reject));
   });
 }
 
