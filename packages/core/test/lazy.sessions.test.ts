@@ -192,6 +192,8 @@ describe('numbers without a machine', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(sessionView(offline.getSnapshot()).status).toBe('qr_issued');
     actor.stop();
+    // Their background re-checks share one timer, which stops with them.
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('are actors wherever one is expected: waitFor and JSON without a machine, the rest with one', async () => {

@@ -53,6 +53,8 @@ type AnswerEvent = Extract<SessionEvent, { type: 'session.answered' | 'session.a
 const answerEvent = (answer: StatusResult | null, error: unknown): AnswerEvent =>
   answer ? { type: 'session.answered', output: answer } : { type: 'session.answerFailed', error };
 
+type HandleInput = SessionInput & { record: NonNullable<SessionInput['record']> };
+
 /** A status request of a number without a machine: its answer (or failure), and how to abort it. */
 interface Request {
   controller: AbortController;
@@ -86,7 +88,10 @@ class SessionHandle {
   private request: Request | null = null;
   /** When the running request got its slot (the state's deadline runs from then), else `null`. */
   private startedAt: number | null = null;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether a background re-check is queued (`Rechecks`), and which: a later one replaces it. */
+  private queued = false;
+  private ticket = 0;
+  private readonly rechecks: Rechecks;
   private actor: SessionActorRef | null = null;
   private snapshot: Snapshot | null = null;
   // Most numbers are never watched one by one (the bench, a collapsed list): made on the first subscribe.
@@ -96,7 +101,7 @@ class SessionHandle {
   constructor(
     private readonly machine: SessionMachine,
     private readonly sessionIO: SessionIO,
-    private readonly input: SessionInput & { record: NonNullable<SessionInput['record']> },
+    private readonly input: HandleInput,
     private readonly options: Pick<ActorOptions<SessionMachine>, 'inspect'>,
   ) {
     this.id = `session:${input.id}`;
@@ -107,6 +112,7 @@ class SessionHandle {
     this.hidden = input.hidden ?? false;
     this.lastKnown = input.lastKnown ?? null;
     this.timings = resolveTimings(input.timings);
+    this.rechecks = rechecksOf(input.parent ?? this);
   }
 
   start(): this {
@@ -326,17 +332,26 @@ class SessionHandle {
   /** Connected or offline: re-checked in the background after `recheckInterval`, while the page is shown. */
   private rest(phase: 'connected' | 'offline'): void {
     this.phase = phase;
-    const { recheckInterval, retryAttempts } = this.timings;
+    const { recheckInterval } = this.timings;
     if (recheckInterval <= 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.hidden || this.actor || this.stopped) return;
-      if (this.phase === 'connected') this.ask('rechecking');
-      // Background checks of an offline number stop after retryAttempts failures in a row.
-      else if (this.phase === 'offline' && this.attempt <= retryAttempts) this.ask('offlineRechecking');
-      else return;
-      this.changed({ type: 'xstate.after.recheckInterval' });
-    }, recheckInterval);
+    this.queued = true;
+    this.rechecks.add(this, this.ticket, recheckInterval);
+  }
+
+  /**
+   * Its background re-check is due: `ticket` says which (an older one is skipped). Whether it was the one queued.
+   */
+  recheck(ticket: number): boolean {
+    if (ticket !== this.ticket || !this.queued) return false;
+    this.queued = false;
+    if (this.hidden || this.actor || this.stopped) return true;
+    if (this.phase === 'connected') this.ask('rechecking');
+    // Background checks of an offline number stop after retryAttempts failures in a row.
+    else if (this.phase === 'offline' && this.attempt <= this.timings.retryAttempts) {
+      this.ask('offlineRechecking');
+    } else return true;
+    this.changed({ type: 'xstate.after.recheckInterval' });
+    return true;
   }
 
   /**
@@ -348,7 +363,7 @@ class SessionHandle {
     if (this.actor) return this.actor;
     const checking = answer !== null || this.phase === 'checking';
     if (answer || !checking) this.drop();
-    else clearTimeout(this.timer);
+    else this.unqueue();
     const actor = createActor(this.machine, {
       id: this.id,
       input: {
@@ -386,12 +401,18 @@ class SessionHandle {
     return actor;
   }
 
-  /** Stops what runs without a machine: the request and the re-check timer. */
+  private unqueue(): void {
+    this.ticket += 1;
+    if (!this.queued) return;
+    this.queued = false;
+    this.rechecks.cancel();
+  }
+
+  /** Stops what runs without a machine: the request and the queued re-check. */
   private drop(): void {
     this.request?.controller.abort();
     this.request = null;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.unqueue();
   }
 
   private watchers(): Array<Observer<Snapshot>> {
@@ -443,6 +464,67 @@ class SessionHandle {
 }
 
 /**
+ * The background re-checks of one collection's numbers without a machine, on one timer. Every number waits the same
+ * `recheckInterval`, so they come due in the order they were queued; a number that left (re-checked by hand, given
+ * its machine, stopped) leaves its entry behind, skipped by its ticket. The timer stops when no entry is live.
+ */
+class Rechecks {
+  private queue: Array<{ at: number; handle: SessionHandle; ticket: number } | undefined> = [];
+  private head = 0;
+  private live = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  add(handle: SessionHandle, ticket: number, delay: number): void {
+    this.queue.push({ at: Date.now() + delay, handle, ticket });
+    this.live += 1;
+    if (this.timer === undefined) this.arm();
+  }
+
+  /** A queued entry will be skipped (its handle's ticket moved on). */
+  cancel(): void {
+    this.live -= 1;
+    if (this.live > 0) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    if (this.live === 0) {
+      this.queue = [];
+      this.head = 0;
+      return;
+    }
+    const next = this.queue[this.head];
+    if (next) this.timer = setTimeout(this.fire, Math.max(0, next.at - Date.now()));
+  }
+
+  private readonly fire = () => {
+    this.timer = undefined;
+    const now = Date.now();
+    for (let entry = this.queue[this.head]; entry && entry.at <= now; entry = this.queue[this.head]) {
+      this.queue[this.head] = undefined;
+      this.head += 1;
+      if (entry.handle.recheck(entry.ticket)) this.live -= 1;
+    }
+    if (this.head > 1_024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    this.arm();
+  };
+}
+
+const rechecks = new WeakMap<object, Rechecks>();
+const rechecksOf = (collection: object): Rechecks => {
+  let queue = rechecks.get(collection);
+  if (!queue) {
+    queue = new Rechecks();
+    rechecks.set(collection, queue);
+  }
+  return queue;
+};
+
+/**
  * A session for the collection: a saved, usable row of a collection wired to a backend starts without a machine
  * (`SessionHandle`); anything else (a number to create, an unusable row, a number adopted from another tab) gets its
  * actor at once. Not started.
@@ -455,7 +537,7 @@ export function createSessionRef(
   const sessionIO = io.get(machine);
   const { record } = input;
   if (sessionIO && record && record.invalid === null && !input.isNew && !input.create) {
-    return new SessionHandle(machine, sessionIO, { ...input, record }, options) as unknown as SessionActorRef;
+    return new SessionHandle(machine, sessionIO, input as HandleInput, options) as unknown as SessionActorRef;
   }
   return createActor(machine, { id: `session:${input.id}`, input, inspect: options.inspect });
 }
