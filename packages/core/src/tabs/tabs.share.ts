@@ -6,12 +6,15 @@ import {
   SHARED_SESSION_COMMANDS,
   type SharedSession,
   type TabsMessage,
+  type TabsStateMessage,
 } from './tabs.types.js';
 
 /** The leader's side: publishes its collection's views and runs the followers' commands. */
 export interface TabsPublisher {
   /** Handles a follower's `hello` (everything is sent again) or `command`. */
   receive(message: TabsMessage): void;
+  /** Everything the collection shows now, as one full `state` message without events (for a leader stepping down). */
+  full(): TabsStateMessage;
   stop(): void;
 }
 
@@ -63,27 +66,30 @@ export function publishCollection(
       dirty.delete(id);
     }
   };
-  function flush() {
-    scheduled = false;
-    if (stopped) return;
+  const compose = (all: boolean, told: WppSessionsEvent[]): TabsStateMessage => {
     const snapshot = actor.getSnapshot();
     const sessions: Record<string, SharedSession> = {};
-    for (const id of full ? watched.keys() : dirty) {
+    for (const id of all ? watched.keys() : dirty) {
       const ref = watched.get(id)?.ref;
       if (!ref) continue;
       const { value, context } = ref.getSnapshot();
       sessions[id] = { value, context: { ...context, parent: null } as SharedSession['context'] };
     }
     const { refs, ...context } = snapshot.context;
-    post({
+    return {
       kind: 'state',
       tab,
-      full,
+      full: all,
       collection:
-        full || collectionChanged ? { value: snapshot.value, context, refIds: Object.keys(refs) } : null,
+        all || collectionChanged ? { value: snapshot.value, context, refIds: Object.keys(refs) } : null,
       sessions,
-      events,
-    });
+      events: told,
+    };
+  };
+  function flush() {
+    scheduled = false;
+    if (stopped) return;
+    post(compose(full, events));
     full = false;
     collectionChanged = false;
     dirty.clear();
@@ -118,6 +124,7 @@ export function publishCollection(
         }
       }
     },
+    full: () => compose(true, []),
     stop() {
       stopped = true;
       for (const subscription of subscriptions) subscription.unsubscribe();

@@ -81,16 +81,7 @@ export type TabsMessage =
   /** A tab that follows asks the leader for everything (it just opened, or a leader just started). */
   | { kind: 'hello'; tab: string }
   /** The leader's views, batched per microtask: the collection if it changed, the sessions that changed. */
-  | {
-      kind: 'state';
-      tab: string;
-      /** Everything, in answer to a `hello` or from a leader that just took over. */
-      full: boolean;
-      collection: SharedCollection | null;
-      sessions: Record<string, SharedSession>;
-      /** What the collection told (`linked`, `removed`, …), after the state they go with. */
-      events: WppSessionsEvent[];
-    }
+  | TabsStateMessage
   /** A follower's command for the leader's collection (`target: null`) or one of its sessions. */
   | {
       kind: 'command';
@@ -98,10 +89,31 @@ export type TabsMessage =
       target: string | null;
       event: SessionsCommandEvent | SessionCommandEvent;
     }
-  /** Whether a tab's page is hidden: the leader pauses background checks only while every tab is. */
+  /**
+   * Whether a tab's page is hidden. A follower says it when it changes and to each new leader: the leader pauses
+   * background checks only while every tab is. A leader says it when it changes: while it is hidden, each visible
+   * follower answers with its own, and the first such answer makes the leader step down for that tab.
+   */
   | { kind: 'visibility'; tab: string; hidden: boolean }
+  /**
+   * The hidden leader `tab` steps down for the visible tab `to` and lets the lock go: a hidden tab granted the lock
+   * before `to` passes it on, once, instead of starting a collection.
+   */
+  | { kind: 'yield'; tab: string; to: string }
   /** A follower leaves. */
   | { kind: 'bye'; tab: string };
+
+/** The leader's views as they cross the channel (`kind: 'state'`). */
+export interface TabsStateMessage {
+  kind: 'state';
+  tab: string;
+  /** Everything, in answer to a `hello` or from a leader that just took over. */
+  full: boolean;
+  collection: SharedCollection | null;
+  sessions: Record<string, SharedSession>;
+  /** What the collection told (`linked`, `removed`, …), after the state they go with. */
+  events: WppSessionsEvent[];
+}
 
 /** The collection commands a follower may forward (the admin's; never what sessions tell the collection). */
 export const SHARED_COLLECTION_COMMANDS: ReadonlySet<string> = new Set<SessionsCommandEvent['type']>([
