@@ -2,7 +2,7 @@
  * One poller per browser: tabs coordinated by an in-memory Web Locks API and Node's own `BroadcastChannel` (real
  * timers: Node delivers channel messages on its event loop).
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor } from 'xstate';
 import {
   coordinateTabs,
@@ -17,7 +17,7 @@ import {
   type TabsCoordinator,
   type WppSessionsEvent,
 } from '../src/index.js';
-import { createFakeLocks, createSimulatedBackend } from '../src/testing.js';
+import { createFakeBroadcastChannel, createFakeLocks, createSimulatedBackend } from '../src/testing.js';
 
 const timings = resolveTimings({ qrPollInterval: 20, pendingPollInterval: 20, recheckInterval: 0 });
 const running: TabsCoordinator[] = [];
@@ -26,12 +26,16 @@ afterEach(() => {
   for (const tab of running.splice(0)) tab.stop();
 });
 
-/** One tab: its own machine over the shared backend, joined to the others by `locks` and Node's channel. */
+/**
+ * One tab: its own machine over the shared backend, joined to the others by `locks` and Node's channel (or
+ * `Channel`).
+ */
 function openTab(
   backend: ReturnType<typeof createSimulatedBackend>,
   locks: ReturnType<typeof createFakeLocks>,
   key = 'org-1',
   appRows?: SessionRecord[],
+  Channel?: ReturnType<typeof createFakeBroadcastChannel>,
 ) {
   // With `appRows`, the rows come from the app's own query, as in the panel: this tab's query read them once.
   const machine = createSessionsMachine(
@@ -43,6 +47,7 @@ function openTab(
     machine,
     timings,
     locks,
+    ...(Channel ? { BroadcastChannel: Channel } : {}),
     lead: () => {
       const actor = createActor(machine, { input: { timings } }).start();
       if (appRows) actor.send({ type: 'sessions.rows', records: appRows });
@@ -240,6 +245,196 @@ describe('tabs of one organization', () => {
     expect(leaders(a, b)).toBe(2);
     expect(one.stats().calls.listSessions).toBe(1);
     expect(two.stats().calls.listSessions).toBe(1);
+  });
+});
+
+/** Where Chrome throttles a hidden tab's timers to once a minute, the lead goes to a visible tab. */
+describe('a hidden leader with a visible tab', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Tabs on the in-memory locks and channel, so fake timers drive everything. */
+  function browser(sessions: Array<{ state: 'connected' | 'offline' | 'qr' }> = [{ state: 'connected' }]) {
+    const backend = createSimulatedBackend({ latency: 5, sessions });
+    const locks = createFakeLocks();
+    const Channel = createFakeBroadcastChannel();
+    return {
+      backend,
+      Channel,
+      open: () => openTab(backend, locks, 'org-1', undefined, Channel),
+      lists: () => backend.stats().calls.listSessions,
+    };
+  }
+  /** The time within which a visible tab takes the lead. */
+  const TAKEOVER = 2_000;
+  const settle = (ms = 100) => vi.advanceTimersByTimeAsync(ms);
+
+  it('steps down: the visible tab leads within 2 s and goes on with the QR flow', async () => {
+    const { backend, open } = browser();
+    const first = open();
+    const second = open();
+    await settle();
+    expect(first.isLeader()).toBe(true);
+    sessionsCommands(second.getActor()).connectNew();
+    await settle();
+    expect(statuses(second)).toEqual(['connected', 'qr_issued']);
+    const integrationId = views(second)[1]!.integrationId!;
+    const qr = views(second)[1]!.qr;
+    expect(qr).not.toBeNull();
+
+    // What the tab that steps down shows from then on: its own last views until the new leader's arrive.
+    const shown: string[][] = [];
+    first.subscribe(() => shown.push(statuses(first)));
+    first.setHidden(true);
+    await vi.advanceTimersByTimeAsync(TAKEOVER);
+    expect(shown).toEqual([['connected', 'qr_issued']]);
+    expect(second.isLeader()).toBe(true);
+    expect(first.isLeader()).toBe(false);
+    // The new collection adopted the number being added: its dialog keeps the QR, in both tabs.
+    expect(sessionsView(second.getActor().getSnapshot()).newSessionId).toBe(integrationId);
+    expect(statuses(second)).toEqual(['connected', 'qr_issued']);
+    expect(views(second)[1]!.isNew).toBe(true);
+    expect(views(second)[1]!.qr).toEqual(qr);
+    expect(views(first)).toEqual(views(second));
+
+    const told: WppSessionsEvent[] = [];
+    second.getActor().on('*', (event) => told.push(event));
+    backend.scan(integrationId);
+    await settle(200);
+    expect(statuses(second)).toEqual(['connected', 'connected']);
+    expect(statuses(first)).toEqual(['connected', 'connected']);
+    expect(told.map((event) => event.type)).toEqual(['linked']);
+    expect(backend.stats().calls.create).toBe(1);
+  });
+
+  it('skips hidden tabs waiting before the visible one, without a collection of their own', async () => {
+    const { open, lists } = browser();
+    const first = open();
+    const second = open();
+    const third = open();
+    const fourth = open();
+    await settle();
+    second.setHidden(true);
+    fourth.setHidden(true);
+    await settle();
+    first.setHidden(true);
+    await vi.advanceTimersByTimeAsync(TAKEOVER);
+    expect([first, second, third, fourth].map((tab) => tab.isLeader())).toEqual([false, false, true, false]);
+    // The first leader's list and the third's: the hidden second tab, next in line, passed the lock on.
+    expect(lists()).toBe(2);
+    expect(statuses(second)).toEqual(['connected']);
+
+    // The pass was for that handover only: when the third tab closes, the next in line (the fourth) leads.
+    third.stop();
+    await vi.advanceTimersByTimeAsync(TAKEOVER);
+    expect([first, second, fourth].map((tab) => tab.isLeader())).toEqual([false, false, true]);
+    expect(lists()).toBe(3);
+  });
+
+  it('stays while every tab is hidden, and steps down once one is shown', async () => {
+    const { open, lists } = browser();
+    const leader = open();
+    const follower = open();
+    await settle();
+    follower.setHidden(true);
+    await settle();
+    leader.setHidden(true);
+    await settle();
+    // A tab opened in the background says it is hidden.
+    const late = open();
+    late.setHidden(true);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(leader.isLeader()).toBe(true);
+    expect(leaders(follower, late)).toBe(0);
+    // Quiet: every tab is hidden.
+    expect(leader.getActor().getSnapshot().context.hidden).toBe(true);
+    expect(lists()).toBe(1);
+
+    follower.setHidden(false);
+    await vi.advanceTimersByTimeAsync(TAKEOVER);
+    expect(follower.isLeader()).toBe(true);
+    expect(leader.isLeader()).toBe(false);
+    expect(follower.getActor().getSnapshot().context.hidden).toBe(false);
+  });
+
+  it('does not flap: the lead moves only for a hidden leader and a visible tab', async () => {
+    const { open, lists } = browser();
+    const a = open();
+    const b = open();
+    let changes = 0;
+    a.subscribe(() => changes++);
+    b.subscribe(() => changes++);
+    await settle();
+    expect(changes).toBe(1); // a took the lead
+
+    a.setHidden(true);
+    await vi.advanceTimersByTimeAsync(TAKEOVER);
+    expect(b.isLeader()).toBe(true);
+    expect(changes).toBe(3); // a stepped down, b took the lead
+
+    // The old leader is shown again, hidden, shown: b is visible, so nothing moves.
+    a.setHidden(false);
+    await settle(5_000);
+    a.setHidden(true);
+    await settle(5_000);
+    a.setHidden(false);
+    await settle(5_000);
+    expect(b.isLeader()).toBe(true);
+    expect(changes).toBe(3);
+
+    // b is hidden while a is shown: a leads again, once.
+    b.setHidden(true);
+    await vi.advanceTimersByTimeAsync(TAKEOVER);
+    expect(a.isLeader()).toBe(true);
+    expect(changes).toBe(5);
+
+    // Both hidden: a stays; then b shown: b leads.
+    a.setHidden(true);
+    await settle(5_000);
+    expect(a.isLeader()).toBe(true);
+    b.setHidden(false);
+    await vi.advanceTimersByTimeAsync(TAKEOVER);
+    expect(b.isLeader()).toBe(true);
+    await settle(10_000);
+    expect(changes).toBe(7);
+    expect(lists()).toBe(4);
+    expect(leaders(a, b)).toBe(1);
+  });
+
+  it('is not moved by a tab that said it was visible and vanished without a goodbye', async () => {
+    const { open, Channel, lists } = browser();
+    const leader = open();
+    const follower = open();
+    let changes = 0;
+    leader.subscribe(() => changes++);
+    follower.setHidden(true);
+    await settle();
+    expect(changes).toBe(1);
+    // A tab that crashed: it said it was visible, then its channel (and its lock request) went, with no `bye`.
+    const ghost = new Channel('wpp-sessions:org-1');
+    ghost.postMessage({ kind: 'visibility', tab: 'ghost', hidden: false });
+    ghost.close();
+    await settle();
+
+    leader.setHidden(true);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(leader.isLeader()).toBe(true);
+    leader.setHidden(false);
+    await settle();
+    leader.setHidden(true);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(leader.isLeader()).toBe(true);
+    expect(changes).toBe(1);
+    expect(lists()).toBe(1);
+
+    // A live visible tab still takes the lead.
+    follower.setHidden(false);
+    await vi.advanceTimersByTimeAsync(TAKEOVER);
+    expect(follower.isLeader()).toBe(true);
   });
 });
 

@@ -68,7 +68,10 @@ export interface TabsCoordinator {
   isLeader(): boolean;
   /** Called when `getActor()` changes (this tab took the lead, or stopped leading). */
   subscribe(listener: () => void): () => void;
-  /** This tab's page was hidden or shown: the leader pauses background checks only while every tab is hidden. */
+  /**
+   * This tab's page was hidden or shown: the leader pauses background checks only while every tab is hidden, and a
+   * hidden leader steps down for a visible tab (which takes the lead; this tab follows it).
+   */
   setHidden(hidden: boolean): void;
   /** Joins the tabs: opens the channel and asks for the lock. Again after `stop()`, it joins again. */
   start(): void;
@@ -109,6 +112,7 @@ export function coordinateTabs(options: CoordinateTabsOptions): TabsCoordinator 
       : options.BroadcastChannel;
   if (!locks || typeof locks.request !== 'function' || typeof Channel !== 'function') return null;
 
+  const lockManager: TabsLockManager = locks;
   const name = `wpp-sessions:${options.key}`;
   const tab = newTabId();
   const listeners = new Set<() => void>();
@@ -119,6 +123,8 @@ export function coordinateTabs(options: CoordinateTabsOptions): TabsCoordinator 
   let hidden = false;
   // Whether each follower's page is hidden, as they said.
   const hiddenTabs = new Map<string, boolean>();
+  // A hidden leader stepped down for a visible tab: if the lock comes here first while hidden, pass it on (once).
+  let yielded = false;
 
   const post = (message: TabsMessage) => channel?.postMessage(message);
   const mirror = createMirror(options.machine, resolveTimings(options.timings), (target, event) =>
@@ -135,16 +141,83 @@ export function coordinateTabs(options: CoordinateTabsOptions): TabsCoordinator 
 
   function receive(message: TabsMessage) {
     if (leading) {
+      // A visible tab just spoke, so it is alive and waits for the lock: a hidden leader lets it lead. Only a message
+      // that just arrived counts (never what a tab said before), so a tab that died visible moves no one.
+      if (message.kind === 'visibility' && hidden && !message.hidden) return stepDown(message.tab);
       if (message.kind === 'visibility') hiddenTabs.set(message.tab, message.hidden);
       else if (message.kind === 'bye') hiddenTabs.delete(message.tab);
       else leading.publisher.receive(message);
       if (message.kind === 'visibility' || message.kind === 'bye') applyVisibility();
       return;
     }
+    if (message.kind === 'yield') {
+      yielded = message.to !== tab;
+      return;
+    }
+    // The leader was hidden: a visible tab answers, and so takes the lead.
+    if (message.kind === 'visibility' && message.tab === mirror.leader && message.hidden && !hidden) {
+      post({ kind: 'visibility', tab, hidden });
+    }
     if (message.kind !== 'state') return;
-    // A new leader learns whether this page is hidden.
-    if (message.tab !== mirror.leader) post({ kind: 'visibility', tab, hidden });
+    if (message.tab !== mirror.leader) {
+      yielded = false;
+      // A new leader learns whether this page is hidden.
+      post({ kind: 'visibility', tab, hidden });
+    }
     mirror.receive(message);
+  }
+
+  /** Asks for the lock; granted, this tab leads until it leaves or steps down. */
+  function queue() {
+    const controller = new AbortController();
+    abort = controller;
+    lockManager
+      .request(
+        name,
+        { signal: controller.signal },
+        () =>
+          new Promise<void>((resolve) => {
+            // Granted after this tab left (StrictMode's unmount, say): let it go at once.
+            if (controller.signal.aborted) return resolve();
+            // A hidden tab ahead of the visible one a leader stepped down for: pass the lock to it, and wait again.
+            if (hidden && yielded) {
+              yielded = false;
+              resolve();
+              return queue();
+            }
+            release = resolve;
+            lead();
+          }),
+      )
+      // Aborted before it was granted: this tab left while waiting.
+      .catch(() => undefined);
+  }
+
+  /** Stops the collection and lets the lock go (the followers' mirrors remain). */
+  function resign() {
+    if (!leading) return;
+    leading.publisher.stop();
+    leading.actor.stop();
+    leading = null;
+    hiddenTabs.clear();
+    release?.();
+    release = null;
+    current = mirror;
+  }
+
+  /**
+   * This hidden tab leads while `to` is visible: it stops its collection, lets the lock go and waits for it again
+   * behind `to`, showing its last views until the new leader's arrive. `to` takes over as from a closed leader
+   * (adopting the number being added).
+   */
+  function stepDown(to: string) {
+    if (!leading) return;
+    post({ kind: 'yield', tab, to });
+    const last = structuredClone(leading.publisher.full());
+    resign();
+    mirror.receive(last);
+    notify();
+    queue();
   }
 
   function lead() {
@@ -168,43 +241,23 @@ export function coordinateTabs(options: CoordinateTabsOptions): TabsCoordinator 
     setHidden(next) {
       hidden = next;
       if (leading) applyVisibility();
-      else post({ kind: 'visibility', tab, hidden });
+      post({ kind: 'visibility', tab, hidden });
     },
     start() {
       if (channel) return;
       const opened = new Channel(name);
       channel = opened;
       opened.onmessage = (event) => receive(event.data as TabsMessage);
-      const controller = new AbortController();
-      abort = controller;
-      locks
-        .request(
-          name,
-          { signal: controller.signal },
-          () =>
-            new Promise<void>((resolve) => {
-              // Granted after this tab left (StrictMode's unmount, say): let it go at once.
-              if (controller.signal.aborted) return resolve();
-              release = resolve;
-              lead();
-            }),
-        )
-        // Aborted before it was granted: this tab left while waiting.
-        .catch(() => undefined);
+      queue();
       post({ kind: 'hello', tab });
     },
     stop() {
       if (!channel) return;
       abort?.abort();
       abort = null;
+      yielded = false;
       if (leading) {
-        leading.publisher.stop();
-        leading.actor.stop();
-        leading = null;
-        hiddenTabs.clear();
-        release?.();
-        release = null;
-        current = mirror;
+        resign();
         notify();
       } else {
         post({ kind: 'bye', tab });
