@@ -1,7 +1,8 @@
 /**
  * One poller per browser (issue 15, part 2) in a real Chromium: two pages of one browser context on the panel for
  * one organization share one set of status checks, and when the leading page closes mid-QR the other page carries
- * the QR on and finishes the scan. Its own local backend, panel server and browser, as scenario.test.ts has.
+ * the QR on and finishes the scan; when the leading page is hidden while another is visible, the visible one leads.
+ * Its own local backend, panel server and browser, as scenario.test.ts has.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,6 +84,16 @@ describe.runIf(CHROMIUM !== null)('two tabs of one organization in Chromium', ()
     );
     return integrations.filter((row) => row.provider === 'wpp');
   };
+  /** The Page Visibility API as a hidden (or shown) tab reports it: Playwright's pages are all visible. */
+  const setHidden = (page: Page, hidden: boolean) =>
+    page.evaluate((value) => {
+      Object.defineProperty(document, 'visibilityState', {
+        configurable: true,
+        get: () => (value ? 'hidden' : 'visible'),
+      });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
   const scan = (integrationId: string) =>
     devCall(backend, 'POST', '/dev/scan', { integration_id: integrationId }, org.token);
 
@@ -177,6 +188,33 @@ describe.runIf(CHROMIUM !== null)('two tabs of one organization in Chromium', ()
 
     await scan(added!.id);
     await expect.poll(() => dialogStatus(follower), { timeout: UI_TIMEOUT }).toBe('connected');
+    await expect.poll(() => connectedCards(follower), { timeout: UI_TIMEOUT }).toBe(NUMBERS + 1);
+    expect(watch.unexpected, watch.describe()).toEqual([]);
+  });
+
+  it('the leading page is hidden while another is visible: the visible one leads within 2 s', async () => {
+    // `follower` leads now; a new page follows it.
+    const third = await openPage();
+    await expect.poll(() => connectedCards(third), { timeout: UI_TIMEOUT }).toBe(NUMBERS + 1);
+    resetCounts();
+    await setHidden(follower, true);
+    // The visible page lists and checks every number itself.
+    await expect
+      .poll(() => statusRequests.get(third), { timeout: TAKEOVER, interval: 100 })
+      .toBeGreaterThanOrEqual(NUMBERS + 1);
+    resetCounts();
+    // Two rounds of re-checks, all from the visible page.
+    await expect
+      .poll(() => statusRequests.get(third), { timeout: UI_TIMEOUT })
+      .toBeGreaterThanOrEqual(2 * (NUMBERS + 1));
+    expect(statusRequests.get(follower)).toBe(0);
+    // Shown again, the page that stepped down stays a follower.
+    await setHidden(follower, false);
+    resetCounts();
+    await expect
+      .poll(() => statusRequests.get(third), { timeout: UI_TIMEOUT })
+      .toBeGreaterThanOrEqual(2 * (NUMBERS + 1));
+    expect(statusRequests.get(follower)).toBe(0);
     await expect.poll(() => connectedCards(follower), { timeout: UI_TIMEOUT }).toBe(NUMBERS + 1);
     expect(watch.unexpected, watch.describe()).toEqual([]);
   });
