@@ -25,11 +25,12 @@ export const observed = {
   failedOperation: null,
   nextRetryAt: null,
   pollFailures: 0,
-  detail: ({ event }: { event: unknown }) => {
-    const output = outputOf<StatusResult>(event);
-    return 'detail' in output && output.detail ? scrubSecrets(output.detail) : null;
-  },
+  detail: ({ event }: { event: unknown }) => detailOf(outputOf<StatusResult>(event)),
 };
+
+/** The backend's own words about a status (e.g. "Account is offline"), scrubbed of secrets, else `null`. */
+export const detailOf = (status: StatusResult): string | null =>
+  'detail' in status && status.detail ? scrubSecrets(status.detail) : null;
 
 /** The output of a done event, or the error of an error event (xstate types both loosely inside `setup`). */
 export const outputOf = <T>(event: unknown): T => (event as { output: T }).output;

@@ -9,9 +9,8 @@ import {
 } from 'xstate';
 import { WppError } from '../backend/backend.errors.js';
 import type { StatusResult } from '../backend/backend.port.js';
-import { scrubSecrets } from '../backend/scrub.js';
 import { initialSessionContext, type SessionMachine } from '../session/session.machine.js';
-import type { SessionRequest } from '../session/session.requests.js';
+import { detailOf, type SessionRequest } from '../session/session.requests.js';
 import {
   resolveTimings,
   type SessionEvent,
@@ -55,12 +54,6 @@ const answerEvent = (answer: StatusResult | null, error: unknown): AnswerEvent =
 
 type HandleInput = SessionInput & { record: NonNullable<SessionInput['record']> };
 
-/** A status request of a number without a machine: its answer (or failure), and how to abort it. */
-interface Request {
-  controller: AbortController;
-  answer: Promise<StatusResult>;
-}
-
 /**
  * A saved number as the collection holds it: without a machine while it is checked, connected or offline (its
  * background re-checks included), as nearly every number is nearly all the time; with its own session actor from
@@ -85,7 +78,8 @@ class SessionHandle {
   private offline = false;
   /** Background re-checks of an offline number that failed in a row (the machine's `attempt` there). */
   private attempt = 0;
-  private request: Request | null = null;
+  /** The running status request (aborting it ends it), else `null`. */
+  private request: AbortController | null = null;
   /** When the running request got its slot (the state's deadline runs from then), else `null`. */
   private startedAt: number | null = null;
   /** Whether a background re-check is queued (`Rechecks`), and which: a later one replaces it. */
@@ -263,13 +257,12 @@ class SessionHandle {
   private ask(phase: 'checking' | 'rechecking' | 'offlineRechecking'): void {
     this.drop();
     this.phase = phase;
-    const controller = new AbortController();
+    // Current before it is asked: the slot may be free, and `started` then runs at once.
+    const request = new AbortController();
+    this.request = request;
     this.startedAt = null;
     const { checkTimeout, requestTimeout } = this.timings;
-    // Current before it is asked: the slot may be free, and `started` then runs at once.
-    const request: Request = { controller, answer: null as unknown as Promise<StatusResult> };
-    this.request = request;
-    request.answer = this.sessionIO
+    this.sessionIO
       .check(
         {
           ref: { integrationId: this.record.integrationId, accountNumber: this.record.accountNumber },
@@ -282,7 +275,7 @@ class SessionHandle {
             else this.changed({ type: 'session.requestStarted' });
           },
         },
-        controller,
+        request,
       )
       .catch((error: unknown) => {
         const deadline =
@@ -292,15 +285,15 @@ class SessionHandle {
           'deadline_exceeded',
           phase === 'checking' ? 'The status did not settle in time' : 'The status check took too long',
         );
-      });
-    request.answer.then(
-      (status) => this.answered(request, status, null),
-      (error: unknown) => this.answered(request, null, error),
-    );
+      })
+      .then(
+        (status) => this.answered(request, status, null),
+        (error: unknown) => this.answered(request, null, error),
+      );
   }
 
   /** Where an answer (or a failure) leads: the routes of the machine's `checking`, `connected` and `disconnected`. */
-  private answered(request: Request, answer: StatusResult | null, error: unknown): void {
+  private answered(request: AbortController, answer: StatusResult | null, error: unknown): void {
     if (this.request !== request) return;
     this.request = null;
     // The first check, handed over while running: the machine waits for it (or has left, and ignores it).
@@ -312,7 +305,7 @@ class SessionHandle {
     const status = answer?.status;
     if (status === 'connected' || status === 'disconnected') {
       this.lastCheckedAt = Date.now();
-      this.detail = answer && 'detail' in answer && answer.detail ? scrubSecrets(answer.detail) : null;
+      this.detail = detailOf(answer!);
       this.attempt = 0;
       this.offline = status === 'disconnected';
       this.rest(this.offline ? 'offline' : 'connected');
@@ -410,7 +403,7 @@ class SessionHandle {
 
   /** Stops what runs without a machine: the request and the queued re-check. */
   private drop(): void {
-    this.request?.controller.abort();
+    this.request?.abort();
     this.request = null;
     this.unqueue();
   }

@@ -61,7 +61,7 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
   const askStatus = ask(backend.getStatus);
   const session = sessionMachine.provide({
     actors: {
-      getStatus: fromPromise(({ input, signal }) => askStatus(input, signal)),
+      getStatus: fromPromise(request(backend.getStatus)),
       start: fromPromise(request(backend.start)),
       create: fromPromise(({ input, signal }) =>
         createOne(signal, (s) => backend.create(input.params, s), input.settleTimeout).then(checkCreated),
@@ -142,7 +142,6 @@ function withTimeout<T>(
   controller = new AbortController(),
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const own = controller.signal === signal;
     const stop = (reason: unknown) => {
       controller.abort(reason);
       reject(reason);
@@ -154,10 +153,10 @@ function withTimeout<T>(
     );
     const done = () => {
       clearTimeout(timer);
-      if (!own) signal.removeEventListener('abort', forward);
+      signal.removeEventListener('abort', forward);
     };
     if (signal.aborted) forward();
-    else if (!own) signal.addEventListener('abort', forward, { once: true });
+    else signal.addEventListener('abort', forward, { once: true });
     // Sent a turn later: what the caller does in this turn (leaving a state, aborting another request) reaches the
     // backend first, so a disconnect never overlaps the status check it replaced.
     queueMicrotask(() => settle(() => request(controller.signal), done, resolve, reject));
