@@ -201,3 +201,61 @@ describe('createLimiter', () => {
     expect(results).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 });
+
+describe('createLimiter: acquire (slots without promises or signals)', () => {
+  it('shares the slots with promise callers, in arrival order; a caller that left is skipped at any length', async () => {
+    const limit = createLimiter(1);
+    const log: string[] = [];
+    let release!: () => void;
+    limit.acquire((free) => {
+      log.push('first');
+      release = free;
+    });
+    const leaves = Array.from({ length: 500 }, (_, index) => limit.acquire(() => log.push(`left ${index}`)));
+    const promised = limit(live(), async () => {
+      log.push('promised');
+    });
+    for (const leave of leaves) leave();
+    release();
+    await promised;
+    expect(log).toEqual(['first', 'promised']);
+  });
+
+  it('a release called twice frees one slot, not two', async () => {
+    const limit = createLimiter(1);
+    const log: string[] = [];
+    let release!: () => void;
+    limit.acquire((free) => {
+      release = free;
+    });
+    let second!: () => void;
+    limit.acquire((free) => {
+      log.push('second');
+      second = free;
+    });
+    limit.acquire(() => log.push('third'));
+    release();
+    release();
+    await settle();
+    expect(log).toEqual(['second']);
+    second();
+    await settle();
+    expect(log).toEqual(['second', 'third']);
+  });
+
+  it('a waiting caller starts a turn after the hand-over; one that leaves in that turn passes the slot on', async () => {
+    const limit = createLimiter(1);
+    const log: string[] = [];
+    let release!: () => void;
+    limit.acquire((free) => {
+      release = free;
+    });
+    const leave = limit.acquire(() => log.push('gave up'));
+    limit.acquire(() => log.push('next'));
+    release();
+    expect(log).toEqual([]);
+    leave();
+    await settle();
+    expect(log).toEqual(['next']);
+  });
+});

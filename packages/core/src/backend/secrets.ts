@@ -15,14 +15,18 @@ import { scrubSecrets } from './scrub.js';
  */
 export function withSafeTexts(backend: WppBackend, known: () => Iterable<string> = () => []): WppBackend {
   const scrub = (text: string) => scrubSecrets(text, known());
-  const guard = async <T>(call: () => Promise<T>, clean: (value: T) => T = (value) => value) => {
-    let value: T;
+  const fail = (error: unknown): never => {
+    throw safeError(error, scrub);
+  };
+  // A plain promise chain, not an async function: every status request of every number passes here.
+  const guard = <T>(call: () => Promise<T>, clean?: (value: T) => T): Promise<T> => {
+    let result: Promise<T>;
     try {
-      value = await call();
+      result = Promise.resolve(call());
     } catch (error) {
-      throw safeError(error, scrub);
+      return Promise.reject(safeError(error, scrub));
     }
-    return clean(value);
+    return result.then(clean, fail);
   };
   const cleanStatus = (result: StatusResult): StatusResult =>
     result && 'detail' in result && typeof result.detail === 'string'
