@@ -172,7 +172,7 @@ describe('numbers without a machine', () => {
     );
   }, 300_000);
 
-  it('are mostly without a machine: a connected or offline number has none until it needs one', async () => {
+  it('are mostly without a machine: a connected, offline or QR-showing number has none until it needs one', async () => {
     const backend = createSimulatedBackend({
       latency: 10,
       sessions: [{ state: 'connected' }, { state: 'offline' }, { state: 'qr' }],
@@ -183,7 +183,21 @@ describe('numbers without a machine', () => {
     // White-box: a handle's machine, once it has one (a session created with a machine is no handle).
     const machineOf = (id: string) => (refs[id] as unknown as { actor?: object | null }).actor;
     const machineless = ids.map((id) => machineOf(id) === null);
-    expect(machineless).toEqual([true, true, false]);
+    expect(machineless).toEqual([true, true, true]);
+    // Its QR is polled without one; the scan gives it its machine, which tells the collection it linked.
+    const linked: string[] = [];
+    actor.on('linked', (event) => linked.push(event.id));
+    const account = backend
+      .savedRows()
+      .map((row) => String((row.settings as { wppAccountNumber: string }).wppAccountNumber))[2]!;
+    await vi.advanceTimersByTimeAsync(TIMINGS.qrPollInterval + 100);
+    expect(sessionView(refs[ids[2]!]!.getSnapshot()).status).toBe('qr_issued');
+    expect(machineOf(ids[2]!)).toBeNull();
+    backend.scan(account);
+    await vi.advanceTimersByTimeAsync(TIMINGS.qrPollInterval + 100);
+    expect(sessionView(refs[ids[2]!]!.getSnapshot()).status).toBe('connected');
+    expect(machineOf(ids[2]!)).not.toBeNull();
+    expect(linked).toEqual([ids[2]]);
     // A command that does something gives the number its machine; the collection keeps the same ref.
     const offline = refs[ids[1]!]!;
     offline.send({ type: 'session.reconnect' });
@@ -193,6 +207,27 @@ describe('numbers without a machine', () => {
     expect(sessionView(offline.getSnapshot()).status).toBe('qr_issued');
     actor.stop();
     // Their background re-checks share one timer, which stops with them.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('let a QR phase found by a check run out without a machine, and then wait for the admin', async () => {
+    const backend = createSimulatedBackend({ latency: 10, qrExpireMs: 600_000, sessions: [{ state: 'qr' }] });
+    const actor = createWppSessions(backend, { timings: TIMINGS }).start();
+    await vi.advanceTimersByTimeAsync(100);
+    const [id] = actor.getSnapshot().context.ids;
+    const ref = actor.getSnapshot().context.refs[id!]!;
+    const view = sessionView(ref.getSnapshot());
+    expect(view.status).toBe('qr_issued');
+    expect(view.qr).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(TIMINGS.qrTimeout);
+    expect(sessionView(ref.getSnapshot())).toMatchObject({ status: 'disconnected', qr: null });
+    expect(ref.getSnapshot().context.reason).toBe('qr_expired');
+    expect((ref as unknown as { actor: object | null }).actor).toBeNull();
+    // An expired QR is not re-checked in the background: nobody burns QR cycles unattended.
+    const calls = backend.stats().calls.getStatus;
+    await vi.advanceTimersByTimeAsync(TIMINGS.recheckInterval * 3);
+    expect(backend.stats().calls.getStatus).toBe(calls);
+    actor.stop();
     expect(vi.getTimerCount()).toBe(0);
   });
 

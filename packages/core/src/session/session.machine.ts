@@ -11,11 +11,13 @@ import {
   errorOf,
   failTo,
   isStatus,
+  isTolerablePollFailure,
   notProvided,
   observed,
   offline,
   outputOf,
   parentEvent,
+  qrDeadline,
   requestOf,
   routeStatus,
   type SessionRequest,
@@ -50,6 +52,22 @@ const checkRoutes = routeStatus({
   disconnected: { target: '#session.disconnected', actions: [offline] },
   pending: { target: 'waiting', actions: ['setPending'] },
 });
+
+// Where the answer of a QR poll leads. The platform ended the QR phase before anyone scanned it (it may keep its own,
+// shorter deadline): that is an expired QR, not a number that went offline.
+const pollRoutes = routeStatus({
+  connected: '#session.connected',
+  qr: { target: 'waiting' },
+  disconnected: {
+    target: '#session.disconnected',
+    actions: [{ type: 'setReason', params: { reason: 'qr_expired' } }],
+  },
+  pending: { target: 'waiting', actions: ['setChecked'] },
+});
+const pollFailed = [
+  { guard: 'isTolerablePollFailure', target: 'waiting', actions: 'countPollFailure' },
+  failTo('check'),
+] as const;
 
 /**
  * One saved WPP number: checks its live status, shows and rotates its QR until it is scanned or expires,
@@ -95,8 +113,10 @@ export const sessionMachine = setup({
   guards: {
     isInvalidRecord: ({ context }) => context.record?.invalid != null,
     wasChecking: wasIn('checking'),
-    wasOffline: wasIn('offline'),
+    wasDisconnected: wasIn('disconnected'),
     wasConnected: wasIn('connected'),
+    wasShowingQr: wasIn('qr'),
+    wasPollingQr: wasIn('qrPolling'),
     isToBeCreated: ({ context }) => context.record === null,
     isCreatedConnected: ({ event }) => outputOf<CreateResult>(event).status.status === 'connected',
     isCreatedWithQr: ({ event }) => outputOf<CreateResult>(event).status.status === 'qr_issued',
@@ -139,9 +159,8 @@ export const sessionMachine = setup({
       context.record !== null &&
       !context.record.integrationId.startsWith('invalid-row-'),
     isStarting: stateIn({ checking: 'starting' }),
-    // A QR poll may fail a few times in a row (network, 5xx); a refused one (401, 403, 404) will not heal by itself.
     isTolerablePollFailure: ({ context, event }) =>
-      toSessionError(errorOf(event)).retryable && context.pollFailures + 1 < context.timings.qrPollFailures,
+      isTolerablePollFailure(errorOf(event), context.pollFailures, context.timings),
   },
   actions: {
     setChecked: assign({ ...observed, attempt: 0 }),
@@ -159,19 +178,11 @@ export const sessionMachine = setup({
       const { status } = outputOf<CreateResult>(event);
       return { qr: status.status === 'qr_issued' ? status.qr : null };
     }),
-    // A phase this session started (create, start) ends qrTimeout from now; one found by a check began earlier, at
-    // an unknown time: its deadline comes from when the backend says it issued the QR, else it is not shown.
-    setQrDeadline: assign(({ context, event }) => {
-      if (context.qrExpiresAt !== null) return {};
-      const status = answeredStatus(event);
-      const issuedAt = status?.status === 'qr_issued' ? status.issuedAt : undefined;
-      const start =
-        context.ownsQrPhase || issuedAt === undefined ? Date.now() : Math.min(issuedAt, Date.now());
-      return {
-        qrExpiresAt: start + context.timings.qrTimeout,
-        qrDeadlineExact: context.ownsQrPhase || issuedAt !== undefined,
-      };
-    }),
+    setQrDeadline: assign(({ context, event }) =>
+      context.qrExpiresAt !== null
+        ? {}
+        : qrDeadline(context.ownsQrPhase, answeredStatus(event), context.timings),
+    ),
     ownQrPhase: assign({ ownsQrPhase: true }),
     // The only way out of `qr_issued` drops its QR: no state but `qr_issued` ever holds one.
     clearQr: assign({ qr: null }),
@@ -284,8 +295,10 @@ export const sessionMachine = setup({
         { guard: 'isInvalidRecord', target: 'error', actions: 'setInvalidRecordError' },
         // Held without a machine until now (`createSessionRef`): it goes on from the state it was in.
         { guard: 'wasChecking', target: 'checking.answering' },
-        { guard: 'wasOffline', target: 'disconnected' },
+        { guard: 'wasDisconnected', target: 'disconnected' },
         { guard: 'wasConnected', target: 'connected' },
+        { guard: 'wasShowingQr', target: 'qr_issued' },
+        { guard: 'wasPollingQr', target: 'qr_issued.answering' },
         { target: 'checking' },
       ],
     },
@@ -476,25 +489,12 @@ export const sessionMachine = setup({
         },
         polling: {
           tags: 'busy',
-          invoke: {
-            src: 'getStatus',
-            input: requestOf,
-            // The platform ended the QR phase before anyone scanned it (it may keep its own, shorter deadline):
-            // that is an expired QR, not a number that went offline.
-            onDone: routeStatus({
-              connected: '#session.connected',
-              qr: { target: 'waiting' },
-              disconnected: {
-                target: '#session.disconnected',
-                actions: [{ type: 'setReason', params: { reason: 'qr_expired' } }],
-              },
-              pending: { target: 'waiting', actions: ['setChecked'] },
-            }),
-            onError: [
-              { guard: 'isTolerablePollFailure', target: 'waiting', actions: 'countPollFailure' },
-              failTo('check'),
-            ],
-          },
+          invoke: { src: 'getStatus', input: requestOf, onDone: pollRoutes, onError: pollFailed },
+        },
+        // A poll asked before the session had a machine: the collection sends its answer.
+        answering: {
+          tags: 'busy',
+          on: { 'session.answered': pollRoutes, 'session.answerFailed': pollFailed },
         },
       },
       on: {
@@ -647,20 +647,20 @@ export function initialSessionContext(input: SessionInput): SessionContext {
   return {
     id: input.id,
     record: input.record ?? null,
-    qr: null,
-    qrExpiresAt: null,
-    qrDeadlineExact: false,
+    qr: input.checked?.qr?.value ?? null,
+    qrExpiresAt: input.checked?.qr?.expiresAt ?? null,
+    qrDeadlineExact: input.checked?.qr?.exact ?? false,
     ownsQrPhase: false,
     checkStartedAt: input.checked?.startedAt ?? null,
     error: null,
     failedOperation: null,
-    reason: input.checked?.offline ? 'offline' : null,
+    reason: input.checked?.reason ?? null,
     detail: input.checked?.detail ?? null,
     lastCheckedAt: input.checked?.at ?? null,
     attempt: input.checked?.attempt ?? 0,
     retryDelay: 0,
     nextRetryAt: null,
-    pollFailures: 0,
+    pollFailures: input.checked?.qr?.pollFailures ?? 0,
     isNew: input.isNew ?? false,
     cancelRequested: false,
     createParams: input.create ?? { addNew: true },

@@ -1,5 +1,5 @@
 import { fromPromise } from 'xstate';
-import { isRefusal } from '../backend/backend.errors.js';
+import { isRefusal, toSessionError } from '../backend/backend.errors.js';
 import type { CreateParams, SessionRef, StatusResult } from '../backend/backend.port.js';
 import { scrubSecrets } from '../backend/scrub.js';
 import type {
@@ -8,6 +8,7 @@ import type {
   SessionEvent,
   SessionOperation,
   SessionParentEvent,
+  WppTimings,
 } from './session.types.js';
 
 // How a session asks the backend, and where its answers lead: the pieces the session machine's states share.
@@ -31,6 +32,24 @@ export const observed = {
 /** The backend's own words about a status (e.g. "Account is offline"), scrubbed of secrets, else `null`. */
 export const detailOf = (status: StatusResult): string | null =>
   'detail' in status && status.detail ? scrubSecrets(status.detail) : null;
+
+/**
+ * When a QR phase ends, and whether that is known, as it starts (`qr_issued`'s entry): a phase this session started
+ * (create, start) ends `qrTimeout` from now; one found by a check began earlier, at an unknown time: its deadline
+ * comes from when the backend says it issued the QR, else from now, and is not shown.
+ */
+export function qrDeadline(ownsQrPhase: boolean, status: StatusResult | undefined, timings: WppTimings) {
+  const issuedAt = status?.status === 'qr_issued' ? status.issuedAt : undefined;
+  const start = ownsQrPhase || issuedAt === undefined ? Date.now() : Math.min(issuedAt, Date.now());
+  return { qrExpiresAt: start + timings.qrTimeout, qrDeadlineExact: ownsQrPhase || issuedAt !== undefined };
+}
+
+/**
+ * A QR poll may fail a few times in a row (network, 5xx) before the session fails; a refused one (401, 403, 404)
+ * will not heal by itself. `failures`: the polls that failed in a row before this one.
+ */
+export const isTolerablePollFailure = (error: unknown, failures: number, timings: WppTimings) =>
+  toSessionError(error).retryable && failures + 1 < timings.qrPollFailures;
 
 /** The output of a done event, or the error of an error event (xstate types both loosely inside `setup`). */
 export const outputOf = <T>(event: unknown): T => (event as { output: T }).output;

@@ -143,17 +143,19 @@ export interface SessionInput {
   lastKnown?: LastKnownStatus | null;
   /**
    * What the collection knew of the number before it had a machine (`createSessionRef`): the state it was in (in
-   * `checking` it waits for `session.answered` / `session.answerFailed` instead of asking, its deadline running from
-   * `startedAt`, when that request got its slot), when it was last checked (`null`: never), the backend's words,
-   * whether it called it offline, and failed background checks since.
+   * `checking` and `qrPolling` it waits for `session.answered` / `session.answerFailed` instead of asking, a
+   * check's deadline running from `startedAt`, when that request got its slot), when it was last checked (`null`:
+   * never), the backend's words, why it is disconnected, failed background checks since, and its QR phase.
    */
   checked?: {
-    state: 'checking' | 'connected' | 'offline';
+    state: 'checking' | 'connected' | 'disconnected' | 'qr' | 'qrPolling';
     startedAt: number | null;
     at: number | null;
     detail: string | null;
-    offline: boolean;
+    reason: DisconnectReason | null;
     attempt: number;
+    /** In a QR phase: its QR, when the phase ends, whether that is known, and polls failed in a row. */
+    qr: { value: QrValue; expiresAt: number; exact: boolean; pollFailures: number } | null;
   };
 }
 

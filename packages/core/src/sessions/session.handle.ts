@@ -8,10 +8,12 @@ import {
   type Subscription,
 } from 'xstate';
 import { WppError } from '../backend/backend.errors.js';
-import type { StatusResult } from '../backend/backend.port.js';
+import type { SessionRef, StatusResult } from '../backend/backend.port.js';
+import { sameQr } from '../backend/qr.js';
 import { initialSessionContext, type SessionMachine } from '../session/session.machine.js';
-import { detailOf, type SessionRequest } from '../session/session.requests.js';
+import { detailOf, isTolerablePollFailure, qrDeadline } from '../session/session.requests.js';
 import {
+  type DisconnectReason,
   resolveTimings,
   type SessionEvent,
   type SessionInput,
@@ -21,8 +23,17 @@ import type { SessionActorRef } from './sessions.types.js';
 
 /** How the collection's numbers without a machine ask for a status: as its machines do, through the same slots. */
 export interface SessionIO {
-  /** Runs one status request with its timeout; `controller` is its own (aborting it ends the request). */
-  check(request: SessionRequest, controller: AbortController): Promise<StatusResult>;
+  /**
+   * Asks for `ref`'s status through the shared slots, `timeout` running from the slot: `started` runs when it gets
+   * one, `done` once with the answer (or `null` and the failure). The returned `cancel` ends it first (the call is
+   * aborted, its slot freed, `done` never runs).
+   */
+  check(
+    ref: SessionRef,
+    timeout: number,
+    started: () => void,
+    done: (answer: StatusResult | null, error: unknown) => void,
+  ): () => void;
 }
 
 // The I/O of each provided session machine (`createSessionsMachine` registers it). A collection whose session
@@ -43,7 +54,10 @@ const PHASES = {
   rechecking: { connected: 'rechecking' },
   offline: { disconnected: 'idle' },
   offlineRechecking: { disconnected: 'rechecking' },
+  qr: { qr_issued: 'waiting' },
+  qrPolling: { qr_issued: 'polling' },
 } as const;
+type Asking = 'checking' | 'rechecking' | 'offlineRechecking' | 'qrPolling';
 type Phase = keyof typeof PHASES;
 const templates = new WeakMap<object, Map<Phase, Snapshot>>();
 let handles = 0;
@@ -52,15 +66,20 @@ type AnswerEvent = Extract<SessionEvent, { type: 'session.answered' | 'session.a
 const answerEvent = (answer: StatusResult | null, error: unknown): AnswerEvent =>
   answer ? { type: 'session.answered', output: answer } : { type: 'session.answerFailed', error };
 
+/** Whether a machine waits for the answer of a request its handle asked (`answering`). */
+const isAnswering = (snapshot: Snapshot) =>
+  snapshot.matches({ checking: 'answering' }) || snapshot.matches({ qr_issued: 'answering' });
+
 type HandleInput = SessionInput & { record: NonNullable<SessionInput['record']> };
 
 /**
- * A saved number as the collection holds it: without a machine while it is checked, connected or offline (its
- * background re-checks included), as nearly every number is nearly all the time; with its own session actor from
- * the moment anything else happens (a QR, "still starting", a failed check, a command that does something). The
- * rules are the machine's own for those states (`session.machine.ts`: `checking`, `connected`, `disconnected`);
- * `getSnapshot` answers with what the machine would hold there (`resolveState`), so views, `can`, tags, observers
- * and the tabs see the actor it stands for. An answer that needs the machine is sent to it, not asked again.
+ * A saved number as the collection holds it: without a machine while it is checked, connected, offline or showing
+ * a QR found by a check (its background re-checks and QR polls included), as nearly every number is nearly all the
+ * time; with its own session actor from the moment anything else happens ("still starting", a failed check, a
+ * scan, a command that does something). The rules are the machine's own for those states (`session.machine.ts`:
+ * `checking`, `connected`, `disconnected`, `qr_issued`); `getSnapshot` answers with what the machine would hold
+ * there (`resolveState`), so views, `can`, tags, observers and the tabs see the actor it stands for. An answer that
+ * needs the machine is sent to it, not asked again.
  */
 class SessionHandle {
   readonly id: string;
@@ -74,18 +93,23 @@ class SessionHandle {
   private lastKnown: SessionInput['lastKnown'];
   private lastCheckedAt: number | null = null;
   private detail: string | null = null;
-  /** The backend last called the number offline (the machine's `reason: 'offline'`, kept while it is checked). */
-  private offline = false;
+  /** Why the number is disconnected (`offline`, or `qr_expired` after its QR phase ran out), else `null`. */
+  private reason: DisconnectReason | null = null;
   /** Background re-checks of an offline number that failed in a row (the machine's `attempt` there). */
   private attempt = 0;
-  /** The running status request (aborting it ends it), else `null`. */
-  private request: AbortController | null = null;
-  /** When the running request got its slot (the state's deadline runs from then), else `null`. */
+  /** In a QR phase: its QR, when the phase ends, whether that is known, polls failed in a row. */
+  private qr: NonNullable<NonNullable<SessionInput['checked']>['qr']> | null = null;
+  /** Ends the running status request, else `null`. */
+  private cancel: (() => void) | null = null;
+  /** When the running request got its slot (a check's deadline runs from then), else `null`. */
   private startedAt: number | null = null;
   /** Whether a background re-check is queued (`Rechecks`), and which: a later one replaces it. */
   private queued = false;
   private ticket = 0;
   private readonly rechecks: Rechecks;
+  /** The next QR poll, and the end of the QR phase. */
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private qrTimer: ReturnType<typeof setTimeout> | undefined;
   private actor: SessionActorRef | null = null;
   private snapshot: Snapshot | null = null;
   // Most numbers are never watched one by one (the bench, a collapsed list): made on the first subscribe.
@@ -110,7 +134,7 @@ class SessionHandle {
   }
 
   start(): this {
-    if (this.stopped || this.actor || this.request) return this;
+    if (this.stopped || this.actor || this.cancel) return this;
     this.inspect({ type: 'xstate.init' });
     this.ask('checking');
     return this;
@@ -119,6 +143,7 @@ class SessionHandle {
   stop(): this {
     if (this.stopped) return this;
     this.drop();
+    this.endQrPhase();
     this.stopped = true;
     this.snapshot = null;
     if (this.actor) this.actor.stop();
@@ -150,6 +175,8 @@ class SessionHandle {
       return;
     }
     if (this.stopped) return;
+    const { phase } = this;
+    const showingQr = phase === 'qr' || phase === 'qrPolling';
     switch (event.type) {
       case 'session.update':
         // As the machine's `updateRecord`: a list never turns a session into another number.
@@ -163,10 +190,13 @@ class SessionHandle {
       case 'session.lastKnown':
         this.lastKnown = event.lastKnown;
         break;
+      case 'session.refreshQr':
       case 'session.check':
-        // Connected: re-checked in place (it keeps showing connected); offline: checked again; checking: ignored.
-        if (this.phase === 'checking') return;
-        this.ask(this.phase === 'connected' || this.phase === 'rechecking' ? 'rechecking' : 'checking');
+        // A QR is polled at once; connected: re-checked in place (it keeps showing connected); offline: checked
+        // again; checking: ignored (as is a QR refresh outside a QR phase).
+        if (showingQr) this.ask('qrPolling');
+        else if (event.type === 'session.refreshQr' || phase === 'checking') return;
+        else this.ask(phase === 'connected' || phase === 'rechecking' ? 'rechecking' : 'checking');
         break;
       default:
         // A command its machine would ignore now changes nothing; any other needs the machine, which leaves the
@@ -174,12 +204,12 @@ class SessionHandle {
         if (this.getSnapshot().can(event as never)) {
           const actor = this.materialize(null);
           actor.send(event as never);
-          // The first check, handed over while running, goes on only while the machine still waits for it.
-          if (this.request && !actor.getSnapshot().matches({ checking: 'answering' })) this.drop();
+          // A check or poll handed over while running goes on only while the machine still waits for it.
+          if (this.cancel && !isAnswering(actor.getSnapshot())) this.drop();
         }
         return;
     }
-    this.changed(event);
+    this.changed(event.type, event);
   }
 
   // The rest of an actor's surface, so the handle is one wherever an actor is expected (`waitFor`, an inspector).
@@ -219,18 +249,24 @@ class SessionHandle {
   }
 
   private resolve(): Snapshot {
-    const context = {
-      ...initialSessionContext(this.input),
-      record: this.record,
-      sole: this.sole,
-      hidden: this.hidden,
-      lastKnown: this.lastKnown ?? null,
-      lastCheckedAt: this.lastCheckedAt,
-      detail: this.detail,
-      reason: this.offline ? ('offline' as const) : null,
-      attempt: this.attempt,
-      checkStartedAt: this.request !== null ? this.startedAt : null,
-    };
+    const { qr } = this;
+    // A fresh object each time: filled in place, not copied.
+    const context = initialSessionContext(this.input);
+    context.record = this.record;
+    context.sole = this.sole;
+    context.hidden = this.hidden;
+    context.lastKnown = this.lastKnown ?? null;
+    context.lastCheckedAt = this.lastCheckedAt;
+    context.detail = this.detail;
+    context.reason = this.reason;
+    context.attempt = this.attempt;
+    context.checkStartedAt = this.cancel !== null && this.phase !== 'qrPolling' ? this.startedAt : null;
+    if (qr) {
+      context.qr = qr.value;
+      context.qrExpiresAt = qr.expiresAt;
+      context.qrDeadlineExact = qr.exact;
+      context.pollFailures = qr.pollFailures;
+    }
     // The state is resolved once per machine and phase; each number's snapshot is a copy with its own context, as
     // xstate's own snapshots are copied (their methods read `this`).
     let byPhase = templates.get(this.machine);
@@ -251,82 +287,94 @@ class SessionHandle {
   }
 
   /**
-   * Asks for the status in `phase`. The state's deadline (`checkTimeout`) and the request's own timeout both run
-   * from the slot: the shorter ends it, and when that is the state's, it fails as the machine's deadline does.
+   * Asks for the status in `phase`. A check's deadline (`checkTimeout`) and the request's own timeout both run
+   * from the slot: the shorter ends it, and when that is the check's, it fails as the machine's deadline does. A
+   * QR poll has only the request's.
    */
-  private ask(phase: 'checking' | 'rechecking' | 'offlineRechecking'): void {
+  private ask(phase: Asking): void {
     this.drop();
     this.phase = phase;
-    // Current before it is asked: the slot may be free, and `started` then runs at once.
-    const request = new AbortController();
-    this.request = request;
     this.startedAt = null;
     const { checkTimeout, requestTimeout } = this.timings;
-    this.sessionIO
-      .check(
-        {
-          ref: { integrationId: this.record.integrationId, accountNumber: this.record.accountNumber },
-          timeout: Math.min(checkTimeout, requestTimeout),
-          started: () => {
-            if (this.request !== request) return;
-            this.startedAt = Date.now();
-            // Handed over while queued: the machine's deadline starts now, as for its own requests.
-            if (this.actor) this.actor.send({ type: 'session.requestStarted' });
-            else this.changed({ type: 'session.requestStarted' });
-          },
-        },
-        request,
-      )
-      .catch((error: unknown) => {
-        const deadline =
-          checkTimeout <= requestTimeout && error instanceof WppError && error.code === 'timeout';
-        if (!deadline) throw error;
-        throw new WppError(
-          'deadline_exceeded',
-          phase === 'checking' ? 'The status did not settle in time' : 'The status check took too long',
-        );
-      })
-      .then(
-        (status) => this.answered(request, status, null),
-        (error: unknown) => this.answered(request, null, error),
-      );
+    const deadline = phase !== 'qrPolling' && checkTimeout <= requestTimeout;
+    const { integrationId, accountNumber } = this.record;
+    this.cancel = this.sessionIO.check(
+      { integrationId, accountNumber },
+      deadline ? checkTimeout : requestTimeout,
+      () => {
+        this.startedAt = Date.now();
+        // Handed over while queued: the machine's deadline starts now, as for its own requests.
+        if (this.actor) this.actor.send({ type: 'session.requestStarted' });
+        else this.changed('session.requestStarted');
+      },
+      (answer, error) => {
+        if (deadline && error instanceof WppError && error.code === 'timeout') {
+          const message =
+            phase === 'checking' ? 'The status did not settle in time' : 'The status check took too long';
+          this.answered(null, new WppError('deadline_exceeded', message));
+        } else this.answered(answer, error);
+      },
+    );
   }
 
-  /** Where an answer (or a failure) leads: the routes of the machine's `checking`, `connected` and `disconnected`. */
-  private answered(request: AbortController, answer: StatusResult | null, error: unknown): void {
-    if (this.request !== request) return;
-    this.request = null;
-    // The first check, handed over while running: the machine waits for it (or has left, and ignores it).
+  /**
+   * Where an answer (or a failure) leads: the routes of the machine's `checking`, `connected`, `disconnected` and
+   * `qr_issued`; what they do not keep without a machine goes to the machine.
+   */
+  private answered(answer: StatusResult | null, error: unknown): void {
+    this.cancel = null;
+    // A check or poll handed over while running: the machine waits for it (or has left, and ignores it).
     if (this.actor) {
       this.actor.send(answerEvent(answer, error));
       return;
     }
-    const { phase } = this;
-    const status = answer?.status;
-    if (status === 'connected' || status === 'disconnected') {
-      this.lastCheckedAt = Date.now();
-      this.detail = detailOf(answer!);
-      this.attempt = 0;
-      this.offline = status === 'disconnected';
-      this.rest(this.offline ? 'offline' : 'connected');
-    } else if (phase === 'offlineRechecking' && status !== 'qr_issued') {
+    const { phase, qr } = this;
+    if (phase === 'qrPolling') {
+      if (answer?.status === 'qr_issued') {
+        this.checked(answer);
+        if (!sameQr(qr!.value, answer.qr)) qr!.value = answer.qr;
+        qr!.pollFailures = 0;
+      } else if (!answer && isTolerablePollFailure(error, qr!.pollFailures, this.timings)) {
+        qr!.pollFailures += 1;
+      } else return void this.materialize(answerEvent(answer, error));
+      this.waitForPoll();
+    } else if (answer?.status === 'connected' || answer?.status === 'disconnected') {
+      this.checked(answer);
+      this.reason = answer.status === 'disconnected' ? 'offline' : null;
+      this.rest(this.reason ? 'offline' : 'connected');
+    } else if (answer?.status === 'qr_issued') {
+      // As `qr_issued`'s entry: a QR phase found by a check, its deadline from when the backend issued the QR.
+      this.checked(answer);
+      this.detail = null;
+      this.reason = null;
+      const { qrExpiresAt, qrDeadlineExact } = qrDeadline(false, answer, this.timings);
+      this.qr = { value: answer.qr, expiresAt: qrExpiresAt, exact: qrDeadlineExact, pollFailures: 0 };
+      this.qrTimer = setTimeout(this.expire, Math.max(0, qrExpiresAt - Date.now()));
+      this.waitForPoll();
+    } else if (phase === 'offlineRechecking') {
       // A failed (or unsettled) background check of an offline number changes nothing the admin sees.
       this.attempt += 1;
       this.rest('offline');
-    } else {
-      this.materialize(answerEvent(answer, error));
-      return;
-    }
+    } else return void this.materialize(answerEvent(answer, error));
     this.changed(
-      answer ? { type: 'xstate.done.actor.status', output: answer } : { type: 'xstate.error.actor.status' },
+      answer ? 'xstate.done.actor.status' : 'xstate.error.actor.status',
+      answer && { output: answer },
     );
+  }
+
+  /** What every settled answer records (the machine's `setChecked`). */
+  private checked(answer: StatusResult): void {
+    this.lastCheckedAt = Date.now();
+    this.detail = detailOf(answer);
+    this.attempt = 0;
   }
 
   /** Connected or offline: re-checked in the background after `recheckInterval`, while the page is shown. */
   private rest(phase: 'connected' | 'offline'): void {
     this.phase = phase;
     const { recheckInterval } = this.timings;
-    if (recheckInterval <= 0) return;
+    // An expired QR waits for the admin: nobody burns QR cycles unattended.
+    if (recheckInterval <= 0 || (phase === 'offline' && this.reason !== 'offline')) return;
     this.queued = true;
     this.rechecks.add(this, this.ticket, recheckInterval);
   }
@@ -343,20 +391,57 @@ class SessionHandle {
     else if (this.phase === 'offline' && this.attempt <= this.timings.retryAttempts) {
       this.ask('offlineRechecking');
     } else return true;
-    this.changed({ type: 'xstate.after.recheckInterval' });
+    this.changed('xstate.after.recheckInterval');
     return true;
   }
 
+  /** Showing a QR: polled after `qrPollInterval` while the page is shown (a hidden page polls when shown). */
+  private waitForPoll(): void {
+    this.phase = 'qr';
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      if (this.hidden) return;
+      this.ask('qrPolling');
+      this.changed('xstate.after.qrPollInterval');
+    }, this.timings.qrPollInterval);
+  }
+
+  /** The QR phase ran out (`qr_issued`'s `qrTimeout`): disconnected, the QR expired; it waits for the admin. */
+  private readonly expire = () => {
+    this.qrTimer = undefined;
+    this.drop();
+    this.endQrPhase();
+    this.reason = 'qr_expired';
+    this.rest('offline');
+    this.changed('xstate.after.qrTimeout');
+  };
+
+  private endQrPhase(): void {
+    clearTimeout(this.qrTimer);
+    this.qrTimer = undefined;
+    this.qr = null;
+  }
+
   /**
-   * The session's own actor, with everything this handle knew, in the state it showed. With `answer`, it starts
-   * checking and is sent that answer, routed as any (not asked again). A command during the first check hands the
-   * running request over the same way: the machine waits for its answer in `checking`.
+   * The session's own actor, with everything this handle knew, in the state it showed. With `answer`, it is sent
+   * that answer, routed as any (not asked again). A command during a check or a poll hands the running request over
+   * the same way: the machine waits for its answer.
    */
   private materialize(answer: AnswerEvent | null): SessionActorRef {
     if (this.actor) return this.actor;
-    const checking = answer !== null || this.phase === 'checking';
-    if (answer || !checking) this.drop();
+    const { phase } = this;
+    const asking = answer !== null || phase === 'checking' || phase === 'qrPolling';
+    if (answer || !asking) this.drop();
     else this.unqueue();
+    const state = !asking
+      ? phase === 'qr'
+        ? 'qr'
+        : this.reason
+          ? 'disconnected'
+          : 'connected'
+      : phase === 'qrPolling'
+        ? 'qrPolling'
+        : 'checking';
     const actor = createActor(this.machine, {
       id: this.id,
       input: {
@@ -366,16 +451,18 @@ class SessionHandle {
         hidden: this.hidden,
         lastKnown: this.lastKnown,
         checked: {
-          state: checking ? 'checking' : this.offline ? 'offline' : 'connected',
-          startedAt: checking ? this.startedAt : null,
+          state,
+          startedAt: state === 'checking' ? this.startedAt : null,
           at: this.lastCheckedAt,
           detail: this.detail,
-          offline: this.offline,
+          reason: this.reason,
           attempt: this.attempt,
+          qr: this.qr,
         },
       },
       inspect: this.inspector(),
     });
+    this.endQrPhase();
     this.actor = actor;
     this.snapshot = null;
     actor.subscribe({
@@ -396,15 +483,17 @@ class SessionHandle {
 
   private unqueue(): void {
     this.ticket += 1;
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
     if (!this.queued) return;
     this.queued = false;
     this.rechecks.cancel();
   }
 
-  /** Stops what runs without a machine: the request and the queued re-check. */
+  /** Stops what runs without a machine: the request, the queued re-check, the next QR poll. */
   private drop(): void {
-    this.request?.abort();
-    this.request = null;
+    this.cancel?.();
+    this.cancel = null;
     this.unqueue();
   }
 
@@ -412,10 +501,13 @@ class SessionHandle {
     return this.observers ? [...this.observers] : [];
   }
 
-  /** Tells observers (and the inspector) what `event` changed, as an actor would. */
-  private changed(event: { type: string; output?: unknown }): void {
+  /**
+   * Tells observers (and the inspector) that an event of `type` (with `payload`, e.g. its output) changed the
+   * number, as an actor would. The event itself is made only for an inspector: most numbers have none.
+   */
+  private changed(type: string, payload?: object | null): void {
     this.snapshot = null;
-    this.inspect(event);
+    if (this.options.inspect) this.inspect({ type, ...payload });
     if (!this.observers?.size) return;
     const snapshot = this.getSnapshot();
     for (const observer of this.watchers()) observer.next?.(snapshot);

@@ -5,7 +5,7 @@ import { withSafeTexts } from '../backend/secrets.js';
 import { sessionMachine } from '../session/session.machine.js';
 import type { SessionRequest } from '../session/session.requests.js';
 import { resolveTimings, type WppTimings } from '../session/session.types.js';
-import { createGate, createLimiter, settle } from './limiter.js';
+import { createGate, createLimiter, nextTurn, settle } from './limiter.js';
 import { registerSessionIO } from './session.handle.js';
 import { sessionsMachine } from './sessions.machine.js';
 import type { SessionsRowsEvent, WppSessionsEvent } from './sessions.types.js';
@@ -46,19 +46,14 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
   // One `create` at the server at a time, whatever path started it: the gate stays shut until the backend's call
   // settles, also after its caller gave up (aborting a fetch does not stop the server), up to createSettleTimeout.
   const createOne = createGate();
-  // A request through the shared slots, with its own timeout; `controller`, when given, is the caller's own.
-  const ask =
-    <T>(call: (ref: SessionRequest['ref'], signal: AbortSignal) => Promise<T>) =>
-    (input: SessionRequest, signal: AbortSignal, controller?: AbortController) =>
-      limit(signal, () => {
-        input.started?.();
-        return withTimeout(signal, input.timeout, (s) => call(input.ref, s), controller);
-      });
+  // A request through the shared slots, with its own timeout.
   const request =
     <T>(call: (ref: SessionRequest['ref'], signal: AbortSignal) => Promise<T>) =>
     ({ input, signal }: { input: SessionRequest; signal: AbortSignal }) =>
-      ask(call)(input, signal);
-  const askStatus = ask(backend.getStatus);
+      limit(signal, () => {
+        input.started?.();
+        return withTimeout(signal, input.timeout, (s) => call(input.ref, s));
+      });
   const session = sessionMachine.provide({
     actors: {
       getStatus: fromPromise(request(backend.getStatus)),
@@ -75,9 +70,57 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
     },
     guards: { hasForget: () => typeof source.forget === 'function' },
   });
-  // Numbers that need no machine yet ask through the same slots (`createSessionRef`).
+  // Numbers that need no machine yet ask through the same slots (`createSessionRef`), without a promise or a
+  // listener of their own: most numbers of a large collection are these, and each costs what it allocates.
   registerSessionIO(session, {
-    check: (input, controller) => askStatus(input, controller.signal, controller),
+    check(ref, timeout, started, done) {
+      let over = false;
+      let release: (() => void) | undefined;
+      let controller: AbortController | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const end = () => {
+        over = true;
+        clearTimeout(timer);
+        release?.();
+      };
+      // As a machine's request (`request` below): `started` and the timeout from the slot, the call a turn later.
+      const leave = limit.acquire((free) => {
+        release = free;
+        started();
+        if (over) return;
+        const call = new AbortController();
+        controller = call;
+        timer = setTimeout(() => {
+          const error = timedOut(timeout);
+          call.abort(error);
+          end();
+          done(null, error);
+        }, timeout);
+        nextTurn(() => {
+          if (over) return;
+          settle(
+            () => backend.getStatus(ref, call.signal),
+            () => {},
+            (answer) => {
+              if (over) return;
+              end();
+              done(answer, null);
+            },
+            (error) => {
+              if (over) return;
+              end();
+              done(null, error);
+            },
+          );
+        });
+      });
+      return () => {
+        if (over) return;
+        end();
+        leave();
+        controller?.abort();
+      };
+    },
   });
   const { rows } = options;
   if (rows && typeof source.readRows !== 'function') {
@@ -138,19 +181,15 @@ function withTimeout<T>(
   signal: AbortSignal,
   ms: number,
   request: (signal: AbortSignal) => Promise<T>,
-  // The caller's own controller (its `signal` is this one's), when it has one: aborting it reaches the call itself.
-  controller = new AbortController(),
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    const controller = new AbortController();
     const stop = (reason: unknown) => {
       controller.abort(reason);
       reject(reason);
     };
     const forward = () => stop(signal.reason);
-    const timer = setTimeout(
-      () => stop(new WppError('timeout', `No answer within ${Math.round(ms / 1000)} s`)),
-      ms,
-    );
+    const timer = setTimeout(() => stop(timedOut(ms)), ms);
     const done = () => {
       clearTimeout(timer);
       signal.removeEventListener('abort', forward);
@@ -159,9 +198,12 @@ function withTimeout<T>(
     else signal.addEventListener('abort', forward, { once: true });
     // Sent a turn later: what the caller does in this turn (leaving a state, aborting another request) reaches the
     // backend first, so a disconnect never overlaps the status check it replaced.
-    queueMicrotask(() => settle(() => request(controller.signal), done, resolve, reject));
+    nextTurn(() => settle(() => request(controller.signal), done, resolve, reject));
   });
 }
+
+/** The failure of a request that got no answer within `ms`: retryable. */
+const timedOut = (ms: number) => new WppError('timeout', `No answer within ${Math.round(ms / 1000)} s`);
 
 /** The rows of a query result: TanStack's `{ data, error }` (an error is thrown), or the rows themselves. */
 function queryData(result: unknown): unknown {
