@@ -399,7 +399,7 @@ function notes(): string {
   for (const row of rows.filter((r) => r.met === false)) {
     if (row.id === 'P4-hydrate') {
       lines.push(
-        `- **P4-hydrate: ${row.ours}× the floor** (${p4.hydrateMs.toFixed(0)} ms against ${p4.floorMs.toFixed(0)} ms CPU). Connected and offline numbers hold no machine (DESIGN-NOTES #30); the QR numbers of the fixture (one in 25) get theirs, about 0.25 ms each. What else separates ours from the floor is what makes a request safe: its own AbortController and timeout, the shared limiter's abort bookkeeping, and the garbage they leave (the floor passes one shared signal and sets no timer). CPU time includes the collector's threads and moves with the load: the rounds above spread widely.`,
+        `- **P4-hydrate: ${row.ours}× the floor** (${p4.hydrateMs.toFixed(0)} ms against ${p4.floorMs.toFixed(0)} ms CPU). Connected, offline and QR-showing numbers hold no machine and ask through the limiter's callback API (DESIGN-NOTES #30, #31). What separates ours from the floor is mostly what makes a request safe: its own AbortController (Node 20 builds each signal in JavaScript: about 4 µs and 1.4 kB of garbage) and timeout (the floor passes one shared signal and sets no timer), the handles and snapshots, and the collection machine. CPU time includes the collector's threads; each timed part starts after a minor collection, so neither side pays for sweeping the other's garbage. The first measured round of ours runs about three times its steady state (code still being compiled).`,
       );
     } else if (row.id.startsWith('P7-')) {
       lines.push(
