@@ -49,7 +49,13 @@ export function createLimiter(limit: number): Limiter {
   // before the waiting one resumes cannot take the slot beside it. The waiting one starts a turn later: one that
   // gives up in the turn its slot is handed over passes the slot on without starting.
   function hand(): void {
-    const entry = queue[head];
+    let entry = queue[head];
+    // Callers that left are skipped (a loop: thousands may have left at once).
+    while (entry && !entry.onSlot) {
+      queue[head] = undefined;
+      head += 1;
+      entry = queue[head];
+    }
     if (!entry) {
       queue = [];
       head = 0;
@@ -58,10 +64,10 @@ export function createLimiter(limit: number): Limiter {
     }
     queue[head] = undefined;
     head += 1;
-    if (!entry.onSlot) return hand();
+    const next = entry;
     nextTurn(() => {
-      const { onSlot } = entry;
-      entry.onSlot = null;
+      const { onSlot } = next;
+      next.onSlot = null;
       if (onSlot) grant(onSlot);
       else hand();
     });
