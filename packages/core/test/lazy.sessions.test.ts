@@ -231,6 +231,46 @@ describe('numbers without a machine', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('show the check deadline from the slot, and a command sent the moment a re-check starts stops it', async () => {
+    const scripted = createScriptedBackend({
+      respond: (call) => {
+        if (call.operation === 'listSessions') return Promise.resolve([makeRecord()]);
+        if (call.operation === 'disconnect') return Promise.resolve();
+      },
+    });
+    // What an inspector (the reliability watcher) sees when a request gets its slot.
+    const startedAt: unknown[] = [];
+    const actor = createWppSessions(scripted.backend, {
+      timings: TIMINGS,
+      inspect: (event) => {
+        if (event.type === '@xstate.snapshot' && event.event.type === 'session.requestStarted') {
+          startedAt.push((event.snapshot as { context: { checkStartedAt: unknown } }).context.checkStartedAt);
+        }
+      },
+    }).start();
+    await vi.advanceTimersByTimeAsync(0);
+    const [id] = actor.getSnapshot().context.ids;
+    const ref = actor.getSnapshot().context.refs[id!]!;
+    // The first check got its slot at once: the snapshot of that moment says when, as the machine's does.
+    expect(startedAt).toEqual([Date.now()]);
+    scripted.only('getStatus').resolve({ status: 'connected' });
+    await vi.advanceTimersByTimeAsync(0);
+    // The admin's command lands in the very turn the background re-check gets its slot.
+    let sent = false;
+    ref.subscribe((snapshot) => {
+      if (!sent && snapshot.matches({ connected: 'rechecking' })) {
+        sent = true;
+        ref.send({ type: 'session.disconnect' });
+      }
+    });
+    await vi.advanceTimersByTimeAsync(TIMINGS.recheckInterval);
+    expect(sent).toBe(true);
+    // Leaving `connected.rechecking` ends its request before it is sent; the number is gone.
+    expect(scripted.count('getStatus')).toBe(1);
+    expect(ref.getSnapshot().matches('removed')).toBe(true);
+    actor.stop();
+  });
+
   it('are actors wherever one is expected: waitFor and JSON without a machine, the rest with one', async () => {
     const backend = createSimulatedBackend({ latency: 10, sessions: [{ state: 'connected' }] });
     const actor = createWppSessions(backend, { timings: TIMINGS }).start();

@@ -21,19 +21,25 @@ import {
 } from '../session/session.types.js';
 import type { SessionActorRef } from './sessions.types.js';
 
+/**
+ * One status request of a number without a machine: what to ask, how long it may take from its slot, and what to
+ * call when it gets a slot and when it ends. `SessionIO.check` sets `cancel` before anything else, so the number can
+ * end it from inside `started`.
+ */
+export interface CheckRequest {
+  ref: SessionRef;
+  timeout: number;
+  started(): void;
+  /** Once, with the answer, or `null` and the failure; never after `cancel`. */
+  done(answer: StatusResult | null, error: unknown): void;
+  /** Ends it: the call is aborted, its slot freed. Set by `SessionIO.check`. */
+  cancel?: () => void;
+}
+
 /** How the collection's numbers without a machine ask for a status: as its machines do, through the same slots. */
 export interface SessionIO {
-  /**
-   * Asks for `ref`'s status through the shared slots, `timeout` running from the slot: `started` runs when it gets
-   * one, `done` once with the answer (or `null` and the failure). The returned `cancel` ends it first (the call is
-   * aborted, its slot freed, `done` never runs).
-   */
-  check(
-    ref: SessionRef,
-    timeout: number,
-    started: () => void,
-    done: (answer: StatusResult | null, error: unknown) => void,
-  ): () => void;
+  /** Asks for `request.ref`'s status through the shared slots, `request.timeout` running from the slot. */
+  check(request: CheckRequest): void;
 }
 
 // The I/O of each provided session machine (`createSessionsMachine` registers it). A collection whose session
@@ -99,8 +105,8 @@ class SessionHandle {
   private attempt = 0;
   /** In a QR phase: its QR, when the phase ends, whether that is known, polls failed in a row. */
   private qr: NonNullable<NonNullable<SessionInput['checked']>['qr']> | null = null;
-  /** Ends the running status request, else `null`. */
-  private cancel: (() => void) | null = null;
+  /** The running status request, else `null`. */
+  private request: CheckRequest | null = null;
   /** When the running request got its slot (a check's deadline runs from then), else `null`. */
   private startedAt: number | null = null;
   /** Whether a background re-check is queued (`Rechecks`), and which: a later one replaces it. */
@@ -134,7 +140,7 @@ class SessionHandle {
   }
 
   start(): this {
-    if (this.stopped || this.actor || this.cancel) return this;
+    if (this.stopped || this.actor || this.request) return this;
     this.inspect({ type: 'xstate.init' });
     this.ask('checking');
     return this;
@@ -205,7 +211,7 @@ class SessionHandle {
           const actor = this.materialize(null);
           actor.send(event as never);
           // A check or poll handed over while running goes on only while the machine still waits for it.
-          if (this.cancel && !isAnswering(actor.getSnapshot())) this.drop();
+          if (this.request && !isAnswering(actor.getSnapshot())) this.drop();
         }
         return;
     }
@@ -260,7 +266,7 @@ class SessionHandle {
     context.detail = this.detail;
     context.reason = this.reason;
     context.attempt = this.attempt;
-    context.checkStartedAt = this.cancel !== null && this.phase !== 'qrPolling' ? this.startedAt : null;
+    context.checkStartedAt = this.request !== null && this.phase !== 'qrPolling' ? this.startedAt : null;
     if (qr) {
       context.qr = qr.value;
       context.qrExpiresAt = qr.expiresAt;
@@ -298,23 +304,26 @@ class SessionHandle {
     const { checkTimeout, requestTimeout } = this.timings;
     const deadline = phase !== 'qrPolling' && checkTimeout <= requestTimeout;
     const { integrationId, accountNumber } = this.record;
-    this.cancel = this.sessionIO.check(
-      { integrationId, accountNumber },
-      deadline ? checkTimeout : requestTimeout,
-      () => {
+    // Current before it is asked: the slot may be free, and `started` then runs at once.
+    const request: CheckRequest = {
+      ref: { integrationId, accountNumber },
+      timeout: deadline ? checkTimeout : requestTimeout,
+      started: () => {
         this.startedAt = Date.now();
         // Handed over while queued: the machine's deadline starts now, as for its own requests.
         if (this.actor) this.actor.send({ type: 'session.requestStarted' });
         else this.changed('session.requestStarted');
       },
-      (answer, error) => {
+      done: (answer, error) => {
         if (deadline && error instanceof WppError && error.code === 'timeout') {
           const message =
             phase === 'checking' ? 'The status did not settle in time' : 'The status check took too long';
           this.answered(null, new WppError('deadline_exceeded', message));
         } else this.answered(answer, error);
       },
-    );
+    };
+    this.request = request;
+    this.sessionIO.check(request);
   }
 
   /**
@@ -322,7 +331,7 @@ class SessionHandle {
    * `qr_issued`; what they do not keep without a machine goes to the machine.
    */
   private answered(answer: StatusResult | null, error: unknown): void {
-    this.cancel = null;
+    this.request = null;
     // A check or poll handed over while running: the machine waits for it (or has left, and ignores it).
     if (this.actor) {
       this.actor.send(answerEvent(answer, error));
@@ -492,8 +501,8 @@ class SessionHandle {
 
   /** Stops what runs without a machine: the request, the queued re-check, the next QR poll. */
   private drop(): void {
-    this.cancel?.();
-    this.cancel = null;
+    this.request?.cancel?.();
+    this.request = null;
     this.unqueue();
   }
 

@@ -1,6 +1,6 @@
 import { createActor, fromPromise, type InspectionEvent, type Observer } from 'xstate';
 import { WppError } from '../backend/backend.errors.js';
-import type { CreateResult, WppBackend } from '../backend/backend.port.js';
+import type { CreateResult, StatusResult, WppBackend } from '../backend/backend.port.js';
 import { withSafeTexts } from '../backend/secrets.js';
 import { sessionMachine } from '../session/session.machine.js';
 import type { SessionRequest } from '../session/session.requests.js';
@@ -73,27 +73,39 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
   // Numbers that need no machine yet ask through the same slots (`createSessionRef`), without a promise or a
   // listener of their own: most numbers of a large collection are these, and each costs what it allocates.
   registerSessionIO(session, {
-    check(ref, timeout, started, done) {
+    check(request) {
+      const { ref, timeout } = request;
       let over = false;
       let release: (() => void) | undefined;
       let controller: AbortController | undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let leave = () => {};
       const end = () => {
         over = true;
         clearTimeout(timer);
         release?.();
       };
+      const done = (answer: StatusResult | null, error: unknown) => {
+        if (over) return;
+        end();
+        request.done(answer, error);
+      };
+      request.cancel = () => {
+        if (over) return;
+        end();
+        leave();
+        controller?.abort();
+      };
       // As a machine's request (`request` below): `started` and the timeout from the slot, the call a turn later.
-      const leave = limit.acquire((free) => {
+      leave = limit.acquire((free) => {
         release = free;
-        started();
+        request.started();
         if (over) return;
         const call = new AbortController();
         controller = call;
         timer = setTimeout(() => {
           const error = timedOut(timeout);
           call.abort(error);
-          end();
           done(null, error);
         }, timeout);
         nextTurn(() => {
@@ -101,25 +113,11 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
           settle(
             () => backend.getStatus(ref, call.signal),
             () => {},
-            (answer) => {
-              if (over) return;
-              end();
-              done(answer, null);
-            },
-            (error) => {
-              if (over) return;
-              end();
-              done(null, error);
-            },
+            (answer) => done(answer, null),
+            (error) => done(null, error),
           );
         });
       });
-      return () => {
-        if (over) return;
-        end();
-        leave();
-        controller?.abort();
-      };
     },
   });
   const { rows } = options;
