@@ -203,14 +203,20 @@ describe('createLimiter', () => {
 });
 
 describe('createLimiter: acquire (slots without promises or signals)', () => {
+  /** Takes a slot (logging `name` when it has it) and returns its release, once the slot is held. */
+  function hold(limit: ReturnType<typeof createLimiter>, log: string[], name: string) {
+    let release: (() => void) | undefined;
+    limit.acquire((free) => {
+      log.push(name);
+      release = free;
+    });
+    return () => release!();
+  }
+
   it('shares the slots with promise callers, in arrival order; a caller that left is skipped at any length', async () => {
     const limit = createLimiter(1);
     const log: string[] = [];
-    let release!: () => void;
-    limit.acquire((free) => {
-      log.push('first');
-      release = free;
-    });
+    const release = hold(limit, log, 'first');
     const leaves = Array.from({ length: 500 }, (_, index) => limit.acquire(() => log.push(`left ${index}`)));
     const promised = limit(live(), async () => {
       log.push('promised');
@@ -224,38 +230,28 @@ describe('createLimiter: acquire (slots without promises or signals)', () => {
   it('a release called twice frees one slot, not two', async () => {
     const limit = createLimiter(1);
     const log: string[] = [];
-    let release!: () => void;
-    limit.acquire((free) => {
-      release = free;
-    });
-    let second!: () => void;
-    limit.acquire((free) => {
-      log.push('second');
-      second = free;
-    });
+    const release = hold(limit, log, 'first');
+    const second = hold(limit, log, 'second');
     limit.acquire(() => log.push('third'));
     release();
     release();
     await settle();
-    expect(log).toEqual(['second']);
+    expect(log).toEqual(['first', 'second']);
     second();
     await settle();
-    expect(log).toEqual(['second', 'third']);
+    expect(log).toEqual(['first', 'second', 'third']);
   });
 
   it('a waiting caller starts a turn after the hand-over; one that leaves in that turn passes the slot on', async () => {
     const limit = createLimiter(1);
     const log: string[] = [];
-    let release!: () => void;
-    limit.acquire((free) => {
-      release = free;
-    });
+    const release = hold(limit, log, 'first');
     const leave = limit.acquire(() => log.push('gave up'));
     limit.acquire(() => log.push('next'));
     release();
-    expect(log).toEqual([]);
+    expect(log).toEqual(['first']);
     leave();
     await settle();
-    expect(log).toEqual(['next']);
+    expect(log).toEqual(['first', 'next']);
   });
 });
