@@ -244,7 +244,9 @@ describe('numbers without a machine', () => {
       timings: TIMINGS,
       inspect: (event) => {
         if (event.type === '@xstate.snapshot' && event.event.type === 'session.requestStarted') {
-          startedAt.push((event.snapshot as { context: { checkStartedAt: unknown } }).context.checkStartedAt);
+          startedAt.push(
+            (event.snapshot as unknown as { context: { checkStartedAt: unknown } }).context.checkStartedAt,
+          );
         }
       },
     }).start();
