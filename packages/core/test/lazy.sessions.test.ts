@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, waitFor } from 'xstate';
+import { WppError } from '../src/backend/backend.errors.js';
 import {
   createSessionsMachine,
   createWppSessions,
@@ -18,6 +19,7 @@ import {
   type WppSessionsEvent,
 } from '../src/index.js';
 import { SESSION_COMMANDS } from '../src/session/session.types.js';
+import type { ScriptedResponder } from '../src/testing.js';
 import { createSimulatedBackend, type SimulatedFault, type SimulatedOperation } from '../src/testing.js';
 import { createScriptedBackend, makeRecord, takeActorErrors, watch } from './machine.harness.js';
 
@@ -324,5 +326,180 @@ describe('numbers without a machine', () => {
     const eager = await enteredError(true);
     expect(eager).not.toBeNull();
     expect(await enteredError(false)).toBe(eager);
+  });
+});
+
+/** A collection on a scripted backend: every number with its machine at once (`eager`), or as the library builds it. */
+function scriptedCollection(
+  eager: boolean,
+  respond: ScriptedResponder,
+  timings: Partial<typeof TIMINGS> = {},
+  concurrency = 6,
+) {
+  const scripted = createScriptedBackend({ respond });
+  const wired = createSessionsMachine(scripted.backend, { concurrency });
+  const session = wired.implementations.actors.session as unknown as typeof sessionMachine;
+  const machine = eager ? wired.provide({ actors: { session: session.provide({}) } }) : wired;
+  const actor = createActor(machine, { input: { timings: { ...TIMINGS, ...timings } } }).start();
+  const ref = (index = 0) => {
+    const { context } = actor.getSnapshot();
+    return context.refs[context.ids[index] ?? '']!;
+  };
+  return { scripted, actor, ref };
+}
+
+const listed =
+  (count: number, status: (call: number) => Promise<unknown> | undefined): ScriptedResponder =>
+  (call) => {
+    if (call.operation === 'listSessions') {
+      return Promise.resolve(
+        Array.from({ length: count }, (_, index) =>
+          makeRecord({ integrationId: `row-${index}`, accountNumber: String(index) }),
+        ),
+      );
+    }
+    if (call.operation === 'getStatus') {
+      statusCalls += 1;
+      return status(statusCalls) as Promise<never>;
+    }
+    if (call.operation === 'disconnect') return Promise.resolve();
+  };
+let statusCalls = 0;
+
+describe('numbers without a machine, where they could differ from one', () => {
+  beforeEach(() => {
+    statusCalls = 0;
+  });
+
+  it('a re-check answered "starting" gives the machine a check whose deadline starts with its own request', async () => {
+    const timings = {
+      checkTimeout: 1_000,
+      requestTimeout: 800,
+      pendingPollInterval: 100,
+      recheckInterval: 4_000,
+    };
+    const failedAt = async (eager: boolean) => {
+      statusCalls = 0;
+      const later = (value: unknown) => new Promise((resolve) => setTimeout(() => resolve(value), 100));
+      const side = scriptedCollection(
+        eager,
+        listed(1, (call) =>
+          call === 1 ? Promise.resolve({ status: 'connected' }) : later({ status: 'pending' }),
+        ),
+        timings,
+      );
+      const startedAt = Date.now();
+      let at: number | null = null;
+      for (let elapsed = 0; elapsed < 10_000 && at === null; elapsed += 10) {
+        await vi.advanceTimersByTimeAsync(10);
+        if (sessionView(side.ref().getSnapshot()).status === 'error') at = Date.now() - startedAt;
+      }
+      side.actor.stop();
+      return at;
+    };
+    const eager = await failedAt(true);
+    expect(eager).not.toBeNull();
+    expect(await failedAt(false)).toBe(eager);
+  });
+
+  it('a check handed over to the machine ends when the machine leaves the state', async () => {
+    for (const eager of [true, false]) {
+      // Status checks and the disconnect both hang: the number stays in `disconnecting`.
+      const side = scriptedCollection(eager, (call) => {
+        if (call.operation === 'listSessions') return Promise.resolve([makeRecord()]);
+      });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(side.scripted.open('getStatus')).toHaveLength(1);
+      // Only an actor has a system: asking for it gives the number its machine while its check runs.
+      expect(side.ref().system).toBeDefined();
+      side.ref().send({ type: 'session.disconnect' });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(side.ref().getSnapshot().matches('disconnecting')).toBe(true);
+      // Leaving `checking` ended its check, as it does for a number that had its machine all along.
+      expect(side.scripted.open('getStatus')).toEqual([]);
+      side.actor.stop();
+    }
+  });
+
+  it("an app's observer that throws is reported, and costs no number its request", async () => {
+    // One slot: a slot the first number kept would leave the second unchecked.
+    const side = scriptedCollection(
+      false,
+      listed(2, () => Promise.resolve({ status: 'connected' })),
+      { recheckInterval: 4_000 },
+      1,
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(side.scripted.count('getStatus')).toBe(2);
+    let thrown = false;
+    side.ref(0).subscribe(() => {
+      if (thrown) return;
+      thrown = true;
+      throw new Error('observer broke');
+    });
+    await expect(vi.advanceTimersByTimeAsync(4_100)).rejects.toThrow('observer broke');
+    await vi.advanceTimersByTimeAsync(100);
+    // Both numbers were re-checked: the slot the first one held was not lost with the observer's error.
+    expect(side.scripted.count('getStatus')).toBe(4);
+    expect(sessionView(side.ref(1).getSnapshot()).status).toBe('connected');
+    side.actor.stop();
+  });
+
+  it('a QR phase that runs out keeps its count of failed polls, as the machine does', async () => {
+    const qr = { status: 'qr_issued', qr: { kind: 'text', value: 'QR-1' } };
+    const pollFailures = async (eager: boolean) => {
+      statusCalls = 0;
+      const side = scriptedCollection(
+        eager,
+        listed(1, (call) => {
+          if (call === 1) return Promise.resolve(qr);
+          if (call === 2) return Promise.reject(new WppError('server', 'HTTP 502'));
+          return undefined;
+        }),
+        { qrPollInterval: 1_000, qrTimeout: 2_500, requestTimeout: 3_000 },
+      );
+      await vi.advanceTimersByTimeAsync(2_600);
+      const { context } = side.ref().getSnapshot();
+      side.actor.stop();
+      return {
+        status: sessionView(side.ref().getSnapshot()).status,
+        reason: context.reason,
+        failures: context.pollFailures,
+      };
+    };
+    const eager = await pollFailures(true);
+    expect(eager).toEqual({ status: 'disconnected', reason: 'qr_expired', failures: 1 });
+    expect(await pollFailures(false)).toEqual(eager);
+  });
+
+  it("a timeout the backend reports is the backend's, not the check's deadline", async () => {
+    const errorOf = async (eager: boolean) => {
+      const side = scriptedCollection(
+        eager,
+        listed(1, () => Promise.reject(new WppError('timeout', 'HTTP 504'))),
+        { checkTimeout: 2_000, requestTimeout: 3_000 },
+      );
+      await vi.advanceTimersByTimeAsync(0);
+      const { error } = side.ref().getSnapshot().context;
+      side.actor.stop();
+      return error?.code;
+    };
+    expect(await errorOf(true)).toBe('timeout');
+    expect(await errorOf(false)).toBe('timeout');
+  });
+
+  it('a request its machine gave up on in the turn it got its slot is never sent', async () => {
+    const scripted = createScriptedBackend();
+    const session = createSessionsMachine(scripted.backend).implementations.actors
+      .session as unknown as typeof sessionMachine;
+    const actor = createActor(session, {
+      input: { id: 'a', record: makeRecord(), timings: TIMINGS },
+    }).start();
+    // In the same turn: the check got its slot on start, and disconnecting leaves `checking`.
+    actor.send({ type: 'session.disconnect' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(scripted.count('getStatus')).toBe(0);
+    expect(scripted.count('disconnect')).toBe(1);
+    actor.stop();
   });
 });

@@ -660,7 +660,7 @@ export function initialSessionContext(input: SessionInput): SessionContext {
     attempt: input.checked?.attempt ?? 0,
     retryDelay: 0,
     nextRetryAt: null,
-    pollFailures: input.checked?.qr?.pollFailures ?? 0,
+    pollFailures: input.checked?.pollFailures ?? 0,
     isNew: input.isNew ?? false,
     cancelRequested: false,
     createParams: input.create ?? { addNew: true },

@@ -154,8 +154,10 @@ export interface SessionInput {
     detail: string | null;
     reason: DisconnectReason | null;
     attempt: number;
-    /** In a QR phase: its QR, when the phase ends, whether that is known, and polls failed in a row. */
-    qr: { value: QrValue; expiresAt: number; exact: boolean; pollFailures: number } | null;
+    /** QR polls failed in a row. */
+    pollFailures: number;
+    /** In a QR phase: its QR, when the phase ends, and whether that is known. */
+    qr: { value: QrValue; expiresAt: number; exact: boolean } | null;
   };
 }
 

@@ -30,8 +30,11 @@ export interface CheckRequest {
   ref: SessionRef;
   timeout: number;
   started(): void;
-  /** Once, with the answer, or `null` and the failure; never after `cancel`. */
-  done(answer: StatusResult | null, error: unknown): void;
+  /**
+   * Once, with the answer, or `null` and the failure (`timedOut`: it ended at its own `timeout`, not at a timeout
+   * the backend reported); never after `cancel`.
+   */
+  done(answer: StatusResult | null, error: unknown, timedOut: boolean): void;
   /** Ends it: the call is aborted, its slot freed. Set by `SessionIO.check`. */
   cancel?: () => void;
 }
@@ -72,6 +75,22 @@ type AnswerEvent = Extract<SessionEvent, { type: 'session.answered' | 'session.a
 const answerEvent = (answer: StatusResult | null, error: unknown): AnswerEvent =>
   answer ? { type: 'session.answered', output: answer } : { type: 'session.answerFailed', error };
 
+/**
+ * Tells each of `observers` with `tell`; one that throws is reported as xstate reports an observer's error (thrown
+ * on a later task) and the others are still told: an app's observer must not stop a number's request.
+ */
+function tellEach<T>(observers: Iterable<T>, tell: (observer: T) => void): void {
+  for (const observer of observers) {
+    try {
+      tell(observer);
+    } catch (error) {
+      setTimeout(() => {
+        throw error;
+      });
+    }
+  }
+}
+
 /** Whether a machine waits for the answer of a request its handle asked (`answering`). */
 const isAnswering = (snapshot: Snapshot) =>
   snapshot.matches({ checking: 'answering' }) || snapshot.matches({ qr_issued: 'answering' });
@@ -103,8 +122,10 @@ class SessionHandle {
   private reason: DisconnectReason | null = null;
   /** Background re-checks of an offline number that failed in a row (the machine's `attempt` there). */
   private attempt = 0;
-  /** In a QR phase: its QR, when the phase ends, whether that is known, polls failed in a row. */
+  /** In a QR phase: its QR, when the phase ends, whether that is known. */
   private qr: NonNullable<NonNullable<SessionInput['checked']>['qr']> | null = null;
+  /** QR polls failed in a row (kept after the phase, as the machine keeps it, until an answer settles one). */
+  private pollFailures = 0;
   /** The running status request, else `null`. */
   private request: CheckRequest | null = null;
   /** When the running request got its slot (a check's deadline runs from then), else `null`. */
@@ -153,7 +174,7 @@ class SessionHandle {
     this.stopped = true;
     this.snapshot = null;
     if (this.actor) this.actor.stop();
-    else for (const observer of this.watchers()) observer.complete?.();
+    else tellEach(this.watchers(), (observer) => observer.complete?.());
     this.observers = null;
     return this;
   }
@@ -207,12 +228,7 @@ class SessionHandle {
       default:
         // A command its machine would ignore now changes nothing; any other needs the machine, which leaves the
         // state this handle is in (so a background check running is dropped, as leaving the state aborts it).
-        if (this.getSnapshot().can(event as never)) {
-          const actor = this.materialize(null);
-          actor.send(event as never);
-          // A check or poll handed over while running goes on only while the machine still waits for it.
-          if (this.request && !isAnswering(actor.getSnapshot())) this.drop();
-        }
+        if (this.getSnapshot().can(event as never)) this.materialize(null).send(event as never);
         return;
     }
     this.changed(event.type, event);
@@ -271,8 +287,8 @@ class SessionHandle {
       context.qr = qr.value;
       context.qrExpiresAt = qr.expiresAt;
       context.qrDeadlineExact = qr.exact;
-      context.pollFailures = qr.pollFailures;
     }
+    context.pollFailures = this.pollFailures;
     // The state is resolved once per machine and phase; each number's snapshot is a copy with its own context, as
     // xstate's own snapshots are copied (their methods read `this`).
     let byPhase = templates.get(this.machine);
@@ -314,8 +330,8 @@ class SessionHandle {
         if (this.actor) this.actor.send({ type: 'session.requestStarted' });
         else this.changed('session.requestStarted');
       },
-      done: (answer, error) => {
-        if (deadline && error instanceof WppError && error.code === 'timeout') {
+      done: (answer, error, timedOut) => {
+        if (deadline && timedOut) {
           const message =
             phase === 'checking' ? 'The status did not settle in time' : 'The status check took too long';
           this.answered(null, new WppError('deadline_exceeded', message));
@@ -342,9 +358,8 @@ class SessionHandle {
       if (answer?.status === 'qr_issued') {
         this.checked(answer);
         if (!sameQr(qr!.value, answer.qr)) qr!.value = answer.qr;
-        qr!.pollFailures = 0;
-      } else if (!answer && isTolerablePollFailure(error, qr!.pollFailures, this.timings)) {
-        qr!.pollFailures += 1;
+      } else if (!answer && isTolerablePollFailure(error, this.pollFailures, this.timings)) {
+        this.pollFailures += 1;
       } else return void this.materialize(answerEvent(answer, error));
       this.waitForPoll();
     } else if (answer?.status === 'connected' || answer?.status === 'disconnected') {
@@ -357,7 +372,7 @@ class SessionHandle {
       this.detail = null;
       this.reason = null;
       const { qrExpiresAt, qrDeadlineExact } = qrDeadline(false, answer, this.timings);
-      this.qr = { value: answer.qr, expiresAt: qrExpiresAt, exact: qrDeadlineExact, pollFailures: 0 };
+      this.qr = { value: answer.qr, expiresAt: qrExpiresAt, exact: qrDeadlineExact };
       this.qrTimer = setTimeout(this.expire, Math.max(0, qrExpiresAt - Date.now()));
       this.waitForPoll();
     } else if (phase === 'offlineRechecking') {
@@ -376,6 +391,7 @@ class SessionHandle {
     this.lastCheckedAt = Date.now();
     this.detail = detailOf(answer);
     this.attempt = 0;
+    this.pollFailures = 0;
   }
 
   /** Connected or offline: re-checked in the background after `recheckInterval`, while the page is shown. */
@@ -461,11 +477,13 @@ class SessionHandle {
         lastKnown: this.lastKnown,
         checked: {
           state,
-          startedAt: state === 'checking' ? this.startedAt : null,
+          // A background re-check's deadline ended with it: the machine's `checking` arms its own.
+          startedAt: phase === 'checking' ? this.startedAt : null,
           at: this.lastCheckedAt,
           detail: this.detail,
           reason: this.reason,
           attempt: this.attempt,
+          pollFailures: this.pollFailures,
           qr: this.qr,
         },
       },
@@ -476,14 +494,12 @@ class SessionHandle {
     this.snapshot = null;
     actor.subscribe({
       next: (snapshot) => {
-        for (const observer of this.watchers()) observer.next?.(snapshot);
+        // A request handed over runs only while the machine waits for it: leaving the state ends it.
+        if (this.request && !isAnswering(snapshot)) this.drop();
+        tellEach(this.watchers(), (observer) => observer.next?.(snapshot));
       },
-      error: (error) => {
-        for (const observer of this.watchers()) observer.error?.(error);
-      },
-      complete: () => {
-        for (const observer of this.watchers()) observer.complete?.();
-      },
+      error: (error) => tellEach(this.watchers(), (observer) => observer.error?.(error)),
+      complete: () => tellEach(this.watchers(), (observer) => observer.complete?.()),
     });
     actor.start();
     if (answer) actor.send(answer);
@@ -519,7 +535,7 @@ class SessionHandle {
     if (this.options.inspect) this.inspect({ type, ...payload });
     if (!this.observers?.size) return;
     const snapshot = this.getSnapshot();
-    for (const observer of this.watchers()) observer.next?.(snapshot);
+    tellEach(this.watchers(), (observer) => observer.next?.(snapshot));
   }
 
   /**
@@ -548,7 +564,7 @@ class SessionHandle {
     const { inspect } = this.options;
     if (!inspect) return;
     const emit = (inspection: InspectionEvent) =>
-      typeof inspect === 'function' ? inspect(inspection) : inspect.next?.(inspection);
+      tellEach([inspect], (to) => (typeof to === 'function' ? to(inspection) : to.next?.(inspection)));
     const actorRef = this as unknown as AnyActorRef;
     const rootId = this.sessionId;
     if (event.type === 'xstate.init') emit({ type: '@xstate.actor', actorRef, rootId });

@@ -85,10 +85,10 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
         clearTimeout(timer);
         release?.();
       };
-      const done = (answer: StatusResult | null, error: unknown) => {
+      const done = (answer: StatusResult | null, error: unknown, timedOut = false) => {
         if (over) return;
         end();
-        request.done(answer, error);
+        request.done(answer, error, timedOut);
       };
       request.cancel = () => {
         if (over) return;
@@ -106,7 +106,7 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
         timer = setTimeout(() => {
           const error = timedOut(timeout);
           call.abort(error);
-          done(null, error);
+          done(null, error, true);
         }, timeout);
         nextTurn(() => {
           if (over) return;
@@ -195,8 +195,11 @@ function withTimeout<T>(
     if (signal.aborted) forward();
     else signal.addEventListener('abort', forward, { once: true });
     // Sent a turn later: what the caller does in this turn (leaving a state, aborting another request) reaches the
-    // backend first, so a disconnect never overlaps the status check it replaced.
-    nextTurn(() => settle(() => request(controller.signal), done, resolve, reject));
+    // backend first, so a disconnect never overlaps the status check it replaced; one given up by then is not sent.
+    nextTurn(() => {
+      if (controller.signal.aborted) done();
+      else settle(() => request(controller.signal), done, resolve, reject);
+    });
   });
 }
 
