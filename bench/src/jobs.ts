@@ -18,7 +18,7 @@ export type Job =
       lastKnown?: SimulatedLastKnownOptions;
     }
   | { kind: 'qr-polling'; impl: 'baseline' | 'ours'; latency: number; windowMs: number }
-  | { kind: 'scale'; n: number; rounds: number; heapSamples: number }
+  | { kind: 'scale'; n: number; rounds: number; heapSamples: number; warmup: number }
   | { kind: 'idle'; impl: 'baseline' | 'ours'; tabs: IdleTabs }
   | { kind: 'bundle' };
 

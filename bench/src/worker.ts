@@ -34,7 +34,7 @@ async function runJob(job: Job): Promise<unknown> {
     }
     case 'scale': {
       const { scale } = await import('./scenarios/scale.js');
-      return scale(job.n, job.rounds, job.heapSamples);
+      return scale(job.n, job.rounds, job.heapSamples, job.warmup);
     }
     case 'bundle': {
       const { bundleSizes } = await import('./scenarios/bundle-size.js');
