@@ -8,6 +8,7 @@ import {
   armOnSlot,
   askStatus,
   type CreateRequest,
+  checkRoutes,
   errorOf,
   failTo,
   isStatus,
@@ -17,6 +18,8 @@ import {
   offline,
   outputOf,
   parentEvent,
+  pollFailed,
+  pollRoutes,
   qrDeadline,
   requestOf,
   routeStatus,
@@ -44,30 +47,6 @@ const wasIn =
   (state: NonNullable<SessionInput['checked']>['state']) =>
   ({ event }: { event: unknown }) =>
     (event as { input?: SessionInput }).input?.checked?.state === state;
-
-// Where the answer of a check leads.
-const checkRoutes = routeStatus({
-  connected: '#session.connected',
-  qr: { target: '#session.qr_issued' },
-  disconnected: { target: '#session.disconnected', actions: [offline] },
-  pending: { target: 'waiting', actions: ['setPending'] },
-});
-
-// Where the answer of a QR poll leads. The platform ended the QR phase before anyone scanned it (it may keep its own,
-// shorter deadline): that is an expired QR, not a number that went offline.
-const pollRoutes = routeStatus({
-  connected: '#session.connected',
-  qr: { target: 'waiting' },
-  disconnected: {
-    target: '#session.disconnected',
-    actions: [{ type: 'setReason', params: { reason: 'qr_expired' } }],
-  },
-  pending: { target: 'waiting', actions: ['setChecked'] },
-});
-const pollFailed = [
-  { guard: 'isTolerablePollFailure', target: 'waiting', actions: 'countPollFailure' },
-  failTo('check'),
-] as const;
 
 /**
  * One saved WPP number: checks its live status, shows and rotates its QR until it is scanned or expires,

@@ -180,3 +180,30 @@ export function parentEvent(type: SessionParentEvent['type'], context: SessionCo
 /** A status request whose answer goes where `onDone` says; a failure is a failed check. */
 export const askStatus = <Done>(onDone: Done) =>
   ({ src: 'getStatus', input: requestOf, onDone, onError: failTo('check') }) as const;
+
+/** Where the answer of a check leads (`checking`, and a check handed over to a new machine). */
+export const checkRoutes = routeStatus({
+  connected: '#session.connected',
+  qr: { target: '#session.qr_issued' },
+  disconnected: { target: '#session.disconnected', actions: [offline] },
+  pending: { target: 'waiting', actions: ['setPending'] },
+});
+
+/**
+ * Where the answer of a QR poll leads. The platform ended the QR phase before anyone scanned it (it may keep its own,
+ * shorter deadline): that is an expired QR, not a number that went offline.
+ */
+export const pollRoutes = routeStatus({
+  connected: '#session.connected',
+  qr: { target: 'waiting' },
+  disconnected: {
+    target: '#session.disconnected',
+    actions: [{ type: 'setReason', params: { reason: 'qr_expired' } }],
+  },
+  pending: { target: 'waiting', actions: ['setChecked'] },
+});
+/** Where a failed QR poll leads: a few in a row are tolerated. */
+export const pollFailed = [
+  { guard: 'isTolerablePollFailure', target: 'waiting', actions: 'countPollFailure' },
+  failTo('check'),
+] as const;
