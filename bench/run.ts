@@ -422,7 +422,12 @@ function notes(): string {
       lines.push(
         `- **${row.id}: ${row.ours} requests a minute against ${row.baseline}.** The user's panel checks each number once, on mount, and never again: its per-minute cost is zero because a number that drops stays green until a reload (issue #16 item 5). Ours re-checks every number once per \`recheckInterval\` while a tab is visible, which is what makes a drop show within a minute; a hidden tab costs nothing. "Ours ≤ baseline" cannot hold for a visible tab without giving up that re-check; what this issue's other parts win is one poller per browser (two tabs cost what one does: P7-two against P7-one) and silence in hidden tabs (P7-hidden).`,
       );
-    } else if (row.id === 'P4-stop' || row.id === 'P4-growth' || row.id === 'P4-heap') {
+    } else if (row.id === 'P4-growth') {
+      const floorGrowth = p4.floor5kMs / p4.floorMs;
+      lines.push(
+        `- **P4-growth: ${row.ours}×** for five times the sessions, against goal "${row.goal}". The floor in the same run grew ${floorGrowth.toFixed(2)}× (${p4.floorMs.toFixed(0)} → ${p4.floor5kMs.toFixed(0)} ms): at 0 ms latency a collection's every request runs in one burst of microtasks, and the collector's share of that burst grows faster than the burst. Ours grew ${p4Growth <= floorGrowth ? 'no faster than' : 'faster than'} the floor (its ratio to the floor: ${(p4.hydrateMs / p4.floorMs).toFixed(2)} at 1,000, ${(p4.hydrate5kMs / p4.floor5kMs).toFixed(2)} at 5,000).`,
+      );
+    } else if (row.id === 'P4-stop' || row.id === 'P4-heap') {
       lines.push(
         `- **${row.id}: ${row.ours} ${row.unit}** against goal "${row.goal}" (CPU time moves with the load; load average ${facts.loadAverage} at start).`,
       );
