@@ -455,18 +455,20 @@ class SessionHandle {
   private materialize(answer: AnswerEvent | null): SessionActorRef {
     if (this.actor) return this.actor;
     const { phase } = this;
-    const asking = answer !== null || phase === 'checking' || phase === 'qrPolling';
-    if (answer || !asking) this.drop();
+    // An answer, or a check or poll still running, is handed over: the machine starts where it waits for it.
+    const handsOver = answer !== null || phase === 'checking' || phase === 'qrPolling';
+    if (answer || !handsOver) this.drop();
     else this.unqueue();
-    const state = !asking
-      ? phase === 'qr'
-        ? 'qr'
-        : this.reason
-          ? 'disconnected'
-          : 'connected'
-      : phase === 'qrPolling'
+    const state =
+      phase === 'qrPolling'
         ? 'qrPolling'
-        : 'checking';
+        : handsOver
+          ? 'checking'
+          : phase === 'qr'
+            ? 'qr'
+            : this.reason
+              ? 'disconnected'
+              : 'connected';
     const actor = createActor(this.machine, {
       id: this.id,
       input: {

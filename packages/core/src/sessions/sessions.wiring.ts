@@ -74,49 +74,34 @@ export function createSessionsMachine(source: WppBackend, options: WppSessionsOp
   // listener of their own: most numbers of a large collection are these, and each costs what it allocates.
   registerSessionIO(session, {
     check(request) {
-      const { ref, timeout } = request;
       let over = false;
       let release: (() => void) | undefined;
-      let controller: AbortController | undefined;
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let cancelCall: ((reason?: unknown) => void) | undefined;
       let leave = () => {};
       const end = () => {
         over = true;
-        clearTimeout(timer);
         release?.();
-      };
-      const done = (answer: StatusResult | null, error: unknown, timedOut = false) => {
-        if (over) return;
-        end();
-        request.done(answer, error, timedOut);
       };
       request.cancel = () => {
         if (over) return;
         end();
         leave();
-        controller?.abort();
+        cancelCall?.();
       };
-      // As a machine's request (`request` below): `started` and the timeout from the slot, the call a turn later.
+      // As a machine's request (`request` above): `started` and the timeout from the slot.
       leave = limit.acquire((free) => {
         release = free;
         request.started();
         if (over) return;
-        const call = new AbortController();
-        controller = call;
-        timer = setTimeout(() => {
-          const error = timedOut(timeout);
-          call.abort(error);
-          done(null, error, true);
-        }, timeout);
-        nextTurn(() => {
-          if (over) return;
-          settle(
-            () => backend.getStatus(ref, call.signal),
-            () => {},
-            (answer) => done(answer, null),
-            (error) => done(null, error),
-          );
-        });
+        cancelCall = timedCall(
+          request.timeout,
+          (signal) => backend.getStatus(request.ref, signal),
+          (failed, result, late) => {
+            end();
+            if (failed) request.done(null, result, late);
+            else request.done(result as StatusResult, null, false);
+          },
+        );
       });
     },
   });
@@ -181,26 +166,67 @@ function withTimeout<T>(
   request: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const controller = new AbortController();
-    const stop = (reason: unknown) => {
-      controller.abort(reason);
-      reject(reason);
+    if (signal.aborted) return reject(signal.reason);
+    const forward = () => {
+      cancel(signal.reason);
+      reject(signal.reason);
     };
-    const forward = () => stop(signal.reason);
-    const timer = setTimeout(() => stop(timedOut(ms)), ms);
-    const done = () => {
-      clearTimeout(timer);
+    const cancel = timedCall(ms, request, (failed, result) => {
       signal.removeEventListener('abort', forward);
-    };
-    if (signal.aborted) forward();
-    else signal.addEventListener('abort', forward, { once: true });
-    // Sent a turn later: what the caller does in this turn (leaving a state, aborting another request) reaches the
-    // backend first, so a disconnect never overlaps the status check it replaced; one given up by then is not sent.
-    nextTurn(() => {
-      if (controller.signal.aborted) done();
-      else settle(() => request(controller.signal), done, resolve, reject);
+      if (failed) reject(result);
+      else resolve(result as T);
     });
+    signal.addEventListener('abort', forward, { once: true });
   });
+}
+
+/**
+ * Sends `request` a turn later with its own signal and deadline, and tells `done` once how it ended (`failed`, with
+ * the value or the error): after `ms` the signal aborts and it fails with a retryable `timeout` WppError
+ * (`timedOut`), whether or not the backend honours its signal. What the caller does in this turn (leaving a state,
+ * aborting another request) reaches the backend first, so a disconnect never overlaps the status check it
+ * replaced. The returned `cancel` aborts it with `reason`: `done` never runs after it, and a request cancelled
+ * before its turn is never sent.
+ */
+function timedCall<T>(
+  ms: number,
+  request: (signal: AbortSignal) => Promise<T>,
+  done: (failed: boolean, result: T | unknown, timedOut: boolean) => void,
+): (reason?: unknown) => void {
+  let over = false;
+  const controller = new AbortController();
+  const end = () => {
+    over = true;
+    clearTimeout(timer);
+  };
+  const timer = setTimeout(() => {
+    const error = timedOut(ms);
+    end();
+    controller.abort(error);
+    done(true, error, true);
+  }, ms);
+  nextTurn(() => {
+    if (over) return;
+    settle(
+      () => request(controller.signal),
+      () => {},
+      (value) => {
+        if (over) return;
+        end();
+        done(false, value, false);
+      },
+      (error) => {
+        if (over) return;
+        end();
+        done(true, error, false);
+      },
+    );
+  });
+  return (reason) => {
+    if (over) return;
+    end();
+    controller.abort(reason);
+  };
 }
 
 /** The failure of a request that got no answer within `ms`: retryable. */
