@@ -84,9 +84,14 @@ async function hydrate(backend: WppBackend, n: number) {
 // behind (measured: without it, the floor's rounds read 11 ms or 25–40 ms depending on whose garbage they swept). A
 // minor collection only: a full one also drops compiled code and type feedback, which makes the next part slower.
 function emptyNursery(): void {
+  collector()({ type: 'minor' });
+}
+
+/** The collector node exposes with `--expose-gc`. */
+function collector(): (options?: { type: 'minor' }) => void {
   const gc = (globalThis as { gc?: (options?: { type: 'minor' }) => void }).gc;
   if (!gc) throw new Error('run node with --expose-gc');
-  gc({ type: 'minor' });
+  return gc;
 }
 
 async function round(n: number): Promise<ScaleRound> {
@@ -109,8 +114,7 @@ async function round(n: number): Promise<ScaleRound> {
 }
 
 function fullGc(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run node with --expose-gc');
+  const gc = collector();
   gc();
   gc();
   return process.memoryUsage().heapUsed;
